@@ -1,0 +1,65 @@
+// The HTTP API as a worker app: route table, authentication, the single place
+// where every escaping error becomes a JSON answer, ETags, CORS and the
+// per-request log line.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "tudushka/app/users.hpp"
+#include "tudushka/core/config.hpp"
+#include "tudushka/db/db.hpp"
+#include "tudushka/http/http.hpp"
+#include "tudushka/http/metrics.hpp"
+#include "tudushka/http/router.hpp"
+#include "tudushka/server/pool.hpp"
+
+namespace tudushka::api {
+
+class Service;
+
+// What a handler gets: the request, the response to fill, the database and the
+// caller (authenticated on first use).
+struct Context {
+  const http::Request& req;
+  http::Response& res;
+  db::Connection& db;
+  const core::Config& config;
+  Service& service;
+
+  // The authenticated caller; throws 401 without a valid bearer token.
+  const app::Caller& Caller();
+  std::optional<app::Caller> caller;
+};
+
+using Handler = void (*)(Context&);
+using Router = http::Router<Handler>;
+
+class Service : public server::WorkerApp {
+ public:
+  // Connects to the database (a failure is logged, not fatal: requests get 503
+  // until PostgreSQL is reachable).
+  Service(const core::Config& config, http::Metrics* metrics);
+
+  void Serve(FCGX_Request& request) override;
+  // Routes and answers one request; never throws.
+  void Handle(const http::Request& req, http::Response& res, std::int64_t* user_id = nullptr,
+              int* route_index = nullptr);
+
+  http::Metrics* metrics() const { return metrics_; }
+  const Router& router() const { return router_; }
+
+ private:
+  void Dispatch(const http::Request& req, http::Response& res, std::int64_t* user_id,
+                int* route_index);
+
+  core::Config config_;
+  http::Metrics* metrics_;
+  db::Connection db_;
+  Router router_;
+};
+
+// The route table (exposed for the API root's endpoint map and tests).
+const std::vector<Router::Route>& Routes();
+
+}  // namespace tudushka::api

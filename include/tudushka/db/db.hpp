@@ -1,0 +1,147 @@
+// PostgreSQL over libpq: RAII connection and result, statements prepared once
+// per connection, SQLSTATE-typed errors, transactions and migrations.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tudushka::db {
+
+// Any database failure; `sqlstate` is empty when the server sent none.
+class Error : public std::runtime_error {
+ public:
+  Error(const std::string& message, std::string sqlstate)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+// 23505: a unique constraint said no (username taken, ...).
+class UniqueViolation : public Error {
+ public:
+  using Error::Error;
+};
+
+// The server is unreachable or the connection broke (08xxx, 57P0x, no answer).
+// The connection reconnects on next use; callers answer 503.
+class Unavailable : public Error {
+ public:
+  using Error::Error;
+};
+
+// A statement parameter: text, or SQL NULL.
+class Param {
+ public:
+  Param(std::nullopt_t) : null_(true) {}
+  Param(std::string v) : value_(std::move(v)) {}
+  Param(std::string_view v) : value_(v) {}
+  Param(const char* v) : value_(v) {}
+  Param(std::int64_t v) : value_(std::to_string(v)) {}
+  Param(int v) : value_(std::to_string(v)) {}
+  Param(bool v) : value_(v ? "t" : "f") {}
+  template <class T>
+  Param(const std::optional<T>& v) : null_(!v) {
+    if (v) value_ = Param(*v).value_;
+  }
+  const char* c_str() const { return null_ ? nullptr : value_.c_str(); }
+
+ private:
+  bool null_ = false;
+  std::string value_;
+};
+
+// One query result (text format). Never outlives the Connection's next call in spirit,
+// but owns its PGresult, so it is safe to keep.
+class Result {
+ public:
+  explicit Result(PGresult* r) : res_(r, &PQclear) {}
+  int Rows() const { return PQntuples(res_.get()); }
+  bool Empty() const { return Rows() == 0; }
+  bool IsNull(int row, int col) const { return PQgetisnull(res_.get(), row, col); }
+  std::string_view Get(int row, int col) const {
+    return {PQgetvalue(res_.get(), row, col),
+            static_cast<std::size_t>(PQgetlength(res_.get(), row, col))};
+  }
+  std::optional<std::string> GetOpt(int row, int col) const {
+    if (IsNull(row, col)) return std::nullopt;
+    return std::string(Get(row, col));
+  }
+  std::int64_t GetInt(int row, int col) const;
+  bool GetBool(int row, int col) const { return Get(row, col) == "t"; }
+  // Affected rows of INSERT/UPDATE/DELETE.
+  std::int64_t Affected() const;
+
+ private:
+  std::unique_ptr<PGresult, void (*)(PGresult*)> res_;
+};
+
+// A named statement, prepared on every (re)connect.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+class Connection {
+ public:
+  // `statements` must outlive the connection (static tables in practice).
+  Connection(std::string url, std::vector<const Statement*> statements = {});
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connects (or reconnects) and prepares every statement. Throws Unavailable.
+  void Connect();
+  // Cheap liveness check before a request: notices a server-side close (one
+  // poll(2), no round trip) and reconnects. Throws Unavailable if it cannot.
+  void EnsureOpen();
+  bool IsOpen() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+
+  // Runs a prepared statement. Throws UniqueViolation, Unavailable or Error.
+  Result Exec(const char* statement, std::initializer_list<Param> params = {});
+  Result Exec(const char* statement, const std::vector<Param>& params);
+  // Runs plain SQL (may hold several statements; migrations, BEGIN/COMMIT).
+  Result Run(const std::string& sql);
+
+  // Runs `body` inside BEGIN/COMMIT; rolls back if it throws.
+  template <class F>
+  auto InTransaction(F&& body) -> decltype(body()) {
+    Run("BEGIN");
+    try {
+      if constexpr (std::is_void_v<decltype(body())>) {
+        body();
+        Run("COMMIT");
+      } else {
+        auto result = body();
+        Run("COMMIT");
+        return result;
+      }
+    } catch (...) {
+      Rollback();
+      throw;
+    }
+  }
+
+ private:
+  Result Check(PGresult* r);
+  void Rollback() noexcept;
+
+  std::string url_;
+  std::vector<const Statement*> statements_;
+  std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
+};
+
+// Applies sql/NNN_name.sql files not yet in schema_migrations, each in its own
+// transaction, under an advisory lock (safe from two processes at once).
+// Returns the number applied; prints progress through `progress`.
+int Migrate(Connection& conn, const std::string& dir, void (*progress)(const std::string&));
+
+}  // namespace tudushka::db

@@ -1,0 +1,237 @@
+#include "tudushka/api/service.hpp"
+
+#include <chrono>
+
+#include "handlers.hpp"
+#include "tudushka/app/errors.hpp"
+#include "tudushka/app/tasks.hpp"
+#include "tudushka/core/log.hpp"
+#include "tudushka/http/fastcgi.hpp"
+
+namespace tudushka::api {
+namespace {
+
+std::vector<const db::Statement*> AllStatements() {
+  std::vector<const db::Statement*> all = app::UserStatements();
+  for (const auto* s : app::TaskStatements()) all.push_back(s);
+  return all;
+}
+
+bool IsJsonContentType(std::string_view type) {
+  auto semi = type.find(';');
+  std::string_view media = type.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  std::string lower(media);
+  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return lower == "application/json" || (lower.size() > 5 && lower.ends_with("+json"));
+}
+
+http::HttpError Unauthorized(const std::string& message) {
+  http::HttpError e(401, "unauthorized", message);
+  e.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tudushka\"");
+  return e;
+}
+
+constexpr const char* kCorsHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
+
+}  // namespace
+
+const app::Caller& Context::Caller() {
+  if (caller) return *caller;
+  std::string_view auth = req.Header("authorization");
+  if (auth.empty()) throw Unauthorized("authentication required: send Authorization: Bearer <token>");
+  if (auth.size() < 8 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
+    throw Unauthorized("the Authorization header must be 'Bearer <token>'");
+  caller = app::Authenticate(db, std::string(auth.substr(7)));
+  if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
+  return *caller;
+}
+
+rapidjson::Document JsonBody(const Context& c) {
+  if (!IsJsonContentType(c.req.Header("content-type")))
+    throw http::HttpError(415, "unsupported_media_type",
+                          "send the body as JSON with Content-Type: application/json");
+  return json::ParseObject(c.req.body);
+}
+
+void ThrowIfInvalid(const json::FieldErrors& errors) {
+  if (!errors.empty()) throw http::ValidationFailed(errors);
+}
+
+void Reply(Context& c, int status, std::string body) {
+  c.res.status = status;
+  c.res.body = std::move(body);
+}
+
+Service::Service(const core::Config& config, http::Metrics* metrics)
+    : config_(config), metrics_(metrics), db_(config.database_url, AllStatements()),
+      router_(Routes()) {
+  try {
+    db_.Connect();
+  } catch (const db::Unavailable& e) {
+    core::LogWarn("database unavailable at start; will retry on each request",
+                  {{"error", e.what()}});
+  }
+}
+
+void Service::Serve(FCGX_Request& fcgi) {
+  auto start = std::chrono::steady_clock::now();
+  bool too_large = false;
+  http::Request req = http::ReadRequest(fcgi, config_.body_limit, too_large);
+  http::Response res;
+  std::int64_t user_id = 0;
+  int route = -1;
+  if (too_large) {
+    http::HttpError e(413, "too_large",
+                      "request body is over the limit of " + std::to_string(config_.body_limit) +
+                          " bytes");
+    res.status = 413;
+    res.body = http::ErrorBody(e, req.request_id);
+  } else {
+    Handle(req, res, &user_id, &route);
+  }
+  http::WriteResponse(fcgi, req, res);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  if (metrics_) metrics_->RecordRequest(route, res.status, static_cast<std::uint64_t>(micros));
+  if (core::LogEnabled(core::LogLevel::kInfo))
+    core::LogInfo("request", {{"request_id", req.request_id},
+                              {"method", req.method},
+                              {"path", req.path},
+                              {"status", std::to_string(res.status)},
+                              {"duration_us", std::to_string(micros)},
+                              {"user_id", user_id ? std::to_string(user_id) : "-"}});
+}
+
+void Service::Handle(const http::Request& req, http::Response& res, std::int64_t* user_id,
+                     int* route_index) {
+  std::int64_t ignored_user = 0;
+  int ignored_route = -1;
+  if (!user_id) user_id = &ignored_user;
+  if (!route_index) route_index = &ignored_route;
+  // A read that met a connection broken since the last request is retried once on a
+  // fresh connection; writes are not (they may have been applied).
+  bool safe = req.method == "GET" || req.method == "HEAD";
+  for (int attempt = 0;; ++attempt) {
+    http::Response fresh;
+    try {
+      Dispatch(req, fresh, user_id, route_index);
+      res = std::move(fresh);
+      break;
+    } catch (const db::Unavailable& e) {
+      if (safe && attempt == 0) continue;
+      if (metrics_) metrics_->RecordDbError();
+      core::LogWarn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
+      http::HttpError err(503, "unavailable",
+                          "the database is unavailable; try again in a moment");
+      res = http::Response{};
+      res.status = 503;
+      res.SetHeader("Retry-After", "1");
+      res.body = http::ErrorBody(err, req.request_id);
+      break;
+    }
+  }
+  // CORS: only for configured origins; never a wildcard.
+  std::string_view origin = req.Header("origin");
+  if (!origin.empty()) {
+    for (const auto& allowed : config_.cors_origins) {
+      if (allowed != origin) continue;
+      res.SetHeader("Access-Control-Allow-Origin", std::string(origin));
+      res.SetHeader("Vary", "Origin");
+      res.SetHeader("Access-Control-Expose-Headers", "ETag, Location, Retry-After");
+    }
+  }
+}
+
+void Service::Dispatch(const http::Request& req, http::Response& res, std::int64_t* user_id,
+                       int* route_index) {
+  Context c{req, res, db_, config_, *this, std::nullopt};
+  try {
+    auto match = router_.Find(req.method, req.path);
+    *route_index = match.index;
+    if (!match.route) {
+      if (match.allow.empty()) throw http::NotFound("no such route: " + req.path);
+      if (req.method == "OPTIONS") {
+        res.status = 204;
+        res.SetHeader("Allow", match.allow + ", OPTIONS");
+        res.SetHeader("Access-Control-Allow-Methods", match.allow + ", OPTIONS");
+        res.SetHeader("Access-Control-Allow-Headers", kCorsHeaders);
+        res.SetHeader("Access-Control-Max-Age", "600");
+        return;
+      }
+      http::HttpError e(405, "method_not_allowed",
+                        req.method + " is not allowed here; use " + match.allow);
+      e.headers.emplace_back("Allow", match.allow);
+      throw e;
+    }
+    const_cast<http::Request&>(req).params = match.params;
+    db_.EnsureOpen();
+    match.route->handler(c);
+    if (c.caller) *user_id = c.caller->user_id;
+    // Conditional GET: a strong ETag over the exact bytes we would send.
+    if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 &&
+        res.content_type == "application/json" && match.route->name != "health") {
+      std::string etag = http::ETagFor(res.body);
+      res.SetHeader("ETag", etag);
+      res.SetHeader("Cache-Control", "private, no-cache");
+      std::string_view inm = req.Header("if-none-match");
+      if (!inm.empty() && http::ETagListMatches(inm, etag)) {
+        res.status = 304;
+        res.body.clear();
+      }
+    }
+    return;
+  } catch (const db::Unavailable&) {
+    throw;  // Handle() retries or answers 503
+  } catch (const http::HttpError& e) {
+    res = http::Response{};
+    res.status = e.status();
+    res.headers = e.headers;
+    res.body = http::ErrorBody(e, req.request_id);
+  } catch (const json::BadJson& e) {
+    res = http::Response{};
+    res.status = 400;
+    res.body = http::ErrorBody(http::HttpError(400, "bad_json", e.what()), req.request_id);
+  } catch (const app::Invalid& e) {
+    res = http::Response{};
+    res.status = 422;
+    res.body = http::ErrorBody(http::ValidationFailed(e.fields), req.request_id);
+  } catch (const app::NotFound& e) {
+    res = http::Response{};
+    res.status = 404;
+    res.body = http::ErrorBody(http::NotFound(e.what()), req.request_id);
+  } catch (const app::Conflict& e) {
+    res = http::Response{};
+    res.status = 409;
+    res.body = http::ErrorBody(http::HttpError(409, "conflict", e.what()), req.request_id);
+  } catch (const app::Unauthorized& e) {
+    http::HttpError err = Unauthorized(e.what());
+    res = http::Response{};
+    res.status = 401;
+    res.headers = err.headers;
+    res.body = http::ErrorBody(err, req.request_id);
+  } catch (const app::PreconditionFailed& e) {
+    res = http::Response{};
+    res.status = 412;
+    res.body =
+        http::ErrorBody(http::HttpError(412, "precondition_failed", e.what()), req.request_id);
+  } catch (const db::UniqueViolation& e) {
+    res = http::Response{};
+    res.status = 409;
+    res.body = http::ErrorBody(http::HttpError(409, "conflict", "that already exists"),
+                               req.request_id);
+  } catch (const std::exception& e) {
+    // The one place anything unexpected is caught: log it, answer JSON 500, keep serving.
+    core::LogError("unhandled error", {{"request_id", req.request_id}, {"error", e.what()}});
+    if (metrics_ && dynamic_cast<const db::Error*>(&e)) metrics_->RecordDbError();
+    res = http::Response{};
+    res.status = 500;
+    res.body = http::ErrorBody(
+        http::HttpError(500, "internal_error", "something went wrong on our side; it is logged"),
+        req.request_id);
+  }
+  if (c.caller) *user_id = c.caller->user_id;
+}
+
+}  // namespace tudushka::api

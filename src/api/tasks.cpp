@@ -1,0 +1,261 @@
+#include "tudushka/app/tasks.hpp"
+
+#include <chrono>
+
+#include "handlers.hpp"
+#include "tudushka/app/errors.hpp"
+#include "tudushka/core/crypto.hpp"
+#include "tudushka/core/time.hpp"
+#include "tudushka/parser/quick_add.hpp"
+#include "views.hpp"
+
+namespace tudushka::api {
+namespace {
+
+constexpr std::size_t kMaxTitle = 500, kMaxDescription = 10000, kMaxTags = 20, kMaxTag = 50;
+
+std::optional<std::optional<std::string>> Nullable(const json::Field<std::string>& f) {
+  if (!f.present) return std::nullopt;
+  if (f.null) return std::optional<std::string>{};
+  return std::optional<std::string>{f.value};
+}
+
+app::TaskInput ReadTaskInput(const rapidjson::Document& body) {
+  json::FieldErrors errors;
+  json::ObjectReader in(body, errors);
+  app::TaskInput t;
+  auto title = in.String("title", 1, kMaxTitle);
+  if (title.present) t.title = title.value;
+  auto description = in.String("description", 0, kMaxDescription, true);
+  if (description.present) t.description = description.null ? "" : description.value;
+  auto completed = in.Bool("completed");
+  if (completed.present) t.completed = completed.value;
+  auto priority = in.Int("priority", 0, 3);
+  if (priority.present) t.priority = static_cast<int>(priority.value);
+  t.due_date = Nullable(in.String("due_date", 1, 10, true));
+  t.due_at = Nullable(in.String("due_at", 1, 40, true));
+  t.remind_at = Nullable(in.String("remind_at", 1, 40, true));
+  t.recurrence = Nullable(in.String("recurrence", 1, 500, true));
+  auto tags = in.StringArray("tags", kMaxTags, kMaxTag);
+  if (tags.present) t.tags = tags.value;
+  auto position = in.Int("position", INT32_MIN, INT32_MAX);
+  if (position.present) t.position = position.value;
+  ThrowIfInvalid(errors);
+  return t;
+}
+
+std::int64_t TaskId(const Context& c) { return std::stoll(c.req.params.at("id")); }
+
+// Runs `create` (which fills c.res) under the request's Idempotency-Key, if any:
+// a retry with the same key gets the first answer and creates nothing.
+template <class F>
+void Idempotent(Context& c, F&& create) {
+  std::string key(c.req.Header("idempotency-key"));
+  if (key.empty()) {
+    create();
+    return;
+  }
+  if (key.size() > 255)
+    throw http::HttpError(422, "validation_failed", "Idempotency-Key must be at most 255 characters",
+                          {{"Idempotency-Key", "too long"}});
+  std::int64_t user = c.Caller().user_id;
+  std::string hash = core::Sha256Hex(c.req.path + "\n" + c.req.body);
+  c.db.InTransaction([&] {
+    if (auto prior = app::ClaimIdempotencyKey(c.db, user, key, hash)) {
+      c.res.status = prior->status;
+      c.res.body = prior->body;
+      if (!prior->location.empty()) c.res.SetHeader("Location", prior->location);
+      c.res.SetHeader("Idempotent-Replayed", "true");
+      return;
+    }
+    create();
+    std::string location;
+    for (const auto& [name, value] : c.res.headers)
+      if (name == "Location") location = value;
+    app::StoreIdempotentResponse(c.db, user, key, {c.res.status, c.res.body, location});
+  });
+}
+
+void Created(Context& c, const app::Task& task) {
+  Reply(c, 201, TaskJson(task));
+  c.res.SetHeader("Location", "/api/tasks/" + std::to_string(task.id));
+}
+
+std::optional<bool> BoolParam(const std::map<std::string, std::string>& q, const char* name,
+                              json::FieldErrors& errors) {
+  auto it = q.find(name);
+  if (it == q.end() || it->second.empty()) return std::nullopt;
+  if (it->second == "true" || it->second == "1") return true;
+  if (it->second == "false" || it->second == "0") return false;
+  errors[name] = "must be true or false";
+  return std::nullopt;
+}
+
+std::int64_t IntParam(const std::map<std::string, std::string>& q, const char* name,
+                      std::int64_t fallback, json::FieldErrors& errors) {
+  auto it = q.find(name);
+  if (it == q.end() || it->second.empty()) return fallback;
+  const std::string& v = it->second;
+  if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+    errors[name] = "must be a non-negative integer";
+    return fallback;
+  }
+  return std::stoll(v);
+}
+
+std::string PageUrl(std::map<std::string, std::string> q, std::int64_t limit, std::int64_t offset) {
+  q["limit"] = std::to_string(limit);
+  q["offset"] = std::to_string(offset);
+  std::string url = "/api/tasks/?";
+  bool first = true;
+  for (const auto& [k, v] : q) {
+    if (!first) url += '&';
+    first = false;
+    url += http::UrlEncode(k) + "=" + http::UrlEncode(v);
+  }
+  return url;
+}
+
+parser::QuickAdd ParseText(Context& c, std::string& text) {
+  const app::Caller& caller = c.Caller();
+  auto body = JsonBody(c);
+  json::FieldErrors errors;
+  json::ObjectReader in(body, errors);
+  auto field = in.String("text", 1, 2000);
+  in.Require("text", field);
+  ThrowIfInvalid(errors);
+  text = field.value;
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return parser::Parse(text, core::FindZone(caller.timezone), now, caller.language);
+}
+
+std::optional<std::string> Instant(const std::optional<std::chrono::sys_seconds>& t) {
+  if (!t) return std::nullopt;
+  return core::FormatInstant(*t);
+}
+
+}  // namespace
+
+void ListTasks(Context& c) {
+  const app::Caller& caller = c.Caller();
+  auto q = c.req.Query();
+  json::FieldErrors errors;
+  app::TaskQuery query;
+  query.completed = BoolParam(q, "completed", errors);
+  if (q.count("q")) query.q = q["q"];
+  if (q.count("tag") && !q["tag"].empty()) query.tag = q["tag"];
+  if (q.count("due_before") && !q["due_before"].empty()) query.due_before = q["due_before"];
+  if (q.count("due_after") && !q["due_after"].empty()) query.due_after = q["due_after"];
+  if (q.count("ordering") && !q["ordering"].empty()) query.ordering = q["ordering"];
+  query.limit = IntParam(q, "limit", 50, errors);
+  query.offset = IntParam(q, "offset", 0, errors);
+  ThrowIfInvalid(errors);
+  app::TaskPage page = app::ListTasks(c.db, caller, query);
+
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("count");
+  w.Int64(page.count);
+  w.Key("next");
+  if (query.offset + query.limit < page.count)
+    json::String(w, PageUrl(q, query.limit, query.offset + query.limit));
+  else
+    w.Null();
+  w.Key("previous");
+  if (query.offset > 0)
+    json::String(w, PageUrl(q, query.limit, std::max<std::int64_t>(0, query.offset - query.limit)));
+  else
+    w.Null();
+  w.Key("results");
+  w.StartArray();
+  for (const auto& t : page.results) WriteTask(w, t);
+  w.EndArray();
+  w.EndObject();
+  Reply(c, 200, buf.GetString());
+}
+
+void CreateTask(Context& c) {
+  const app::Caller& caller = c.Caller();
+  auto input = ReadTaskInput(JsonBody(c));
+  Idempotent(c, [&] { Created(c, app::CreateTask(c.db, caller, input)); });
+}
+
+void GetTask(Context& c) {
+  Reply(c, 200, TaskJson(app::GetTask(c.db, c.Caller().user_id, TaskId(c))));
+}
+
+void PatchTask(Context& c) {
+  const app::Caller& caller = c.Caller();
+  auto input = ReadTaskInput(JsonBody(c));
+  std::string if_match(c.req.Header("if-match"));
+  auto precondition = [&](const app::Task& current) {
+    return if_match.empty() || http::ETagListMatches(if_match, http::ETagFor(TaskJson(current)));
+  };
+  Reply(c, 200, TaskJson(app::UpdateTask(c.db, caller, TaskId(c), input, precondition)));
+}
+
+void DeleteTask(Context& c) {
+  app::DeleteTask(c.db, c.Caller().user_id, TaskId(c));
+  c.res.status = 204;
+}
+
+void ParseTask(Context& c) {
+  std::string text;
+  parser::QuickAdd p = ParseText(c, text);
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("title");
+  json::String(w, p.title);
+  w.Key("due_date");
+  json::NullableString(w, p.due_date);
+  w.Key("due_at");
+  json::NullableString(w, Instant(p.due_at));
+  w.Key("remind_at");
+  json::NullableString(w, Instant(p.remind_at));
+  w.Key("priority");
+  w.Int(p.priority);
+  w.Key("tags");
+  w.StartArray();
+  for (const auto& t : p.tags) json::String(w, t);
+  w.EndArray();
+  w.Key("recurrence");
+  json::NullableString(w, p.recurrence);
+  w.Key("spans");
+  w.StartArray();
+  for (const auto& s : p.spans) {
+    w.StartObject();
+    w.Key("start");
+    w.Int(s.start);
+    w.Key("end");
+    w.Int(s.end);
+    w.Key("kind");
+    json::String(w, s.kind);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  Reply(c, 200, buf.GetString());
+}
+
+void QuickAddTask(Context& c) {
+  const app::Caller& caller = c.Caller();
+  std::string text;
+  parser::QuickAdd p = ParseText(c, text);
+  if (p.title.empty())
+    throw http::HttpError(422, "validation_failed",
+                          "text has no title left after the date, tags and priority were read",
+                          {{"text", "needs a title besides the date, tags and priority"}});
+  app::TaskInput input;
+  input.title = p.title;
+  input.priority = p.priority;
+  input.due_date = p.due_date;
+  input.due_at = Instant(p.due_at);
+  input.remind_at = Instant(p.remind_at);
+  input.recurrence = p.recurrence;
+  input.tags = p.tags;
+  Idempotent(c, [&] { Created(c, app::CreateTask(c.db, caller, input)); });
+}
+
+}  // namespace tudushka::api

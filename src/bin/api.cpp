@@ -1,0 +1,96 @@
+// tudushka-api: the FastCGI master (default), or a one-shot tool with a flag.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "tudushka/api/service.hpp"
+#include "tudushka/core/config.hpp"
+#include "tudushka/core/crypto.hpp"
+#include "tudushka/core/log.hpp"
+#include "tudushka/db/db.hpp"
+#include "tudushka/server/pool.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: tudushka-api [--pidfile PATH]      run the FastCGI pool (configured by TUDUSHKA_*)\n"
+    "       tudushka-api --migrate [--sql-dir DIR]  apply database migrations and exit\n"
+    "       tudushka-api --generate-key         print a new TUDUSHKA_SECRET_KEY\n"
+    "       tudushka-api --version\n";
+
+// sql/ next to the working directory (a checkout), else <prefix>/share/tudushka/sql.
+std::string DefaultSqlDir(const char* argv0) {
+  namespace fs = std::filesystem;
+  if (fs::is_directory("sql")) return "sql";
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) exe = argv0;
+  return (exe.parent_path().parent_path() / "share/tudushka/sql").string();
+}
+
+int Migrate(const tudushka::core::Config& config, const std::string& dir) {
+  tudushka::db::Connection conn(config.database_url);
+  conn.Connect();
+  int n = tudushka::db::Migrate(conn, dir, [](const std::string& line) {
+    std::fprintf(stderr, "migrate: %s\n", line.c_str());
+  });
+  std::fprintf(stderr, "migrate: %s\n",
+               n == 0 ? "database is up to date" : (std::to_string(n) + " applied").c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tudushka;
+  std::string pidfile, sql_dir;
+  bool migrate = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--migrate") {
+      migrate = true;
+    } else if ((arg == "--sql-dir" || arg == "--pidfile") && i + 1 < argc) {
+      (arg == "--sql-dir" ? sql_dir : pidfile) = argv[++i];
+    } else if (arg == "--generate-key") {
+      core::InitCrypto();
+      std::cout << core::HexEncode(core::RandomBytes(32)) << "\n";
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "tudushka-api " TUDUSHKA_VERSION "\n";
+      return 0;
+    } else {
+      std::cerr << (arg == "--help" || arg == "-h" ? "" : "unknown argument: " + arg + "\n") << kUsage;
+      return arg == "--help" || arg == "-h" ? 0 : 2;
+    }
+  }
+  try {
+    core::InitCrypto();
+    core::Config config = core::LoadConfig();
+    core::SetLogLevel(config.log_level);
+    if (migrate) return Migrate(config, sql_dir.empty() ? DefaultSqlDir(argv[0]) : sql_dir);
+    if (config.secret_key.empty())
+      throw core::ConfigError(
+          "TUDUSHKA_SECRET_KEY is not set: generate one with `tudushka-api --generate-key`");
+    server::PoolOptions options;
+    options.pidfile = pidfile;
+    return server::RunPool(
+        config,
+        [](const core::Config& c, http::Metrics* m) -> std::unique_ptr<server::WorkerApp> {
+          return std::make_unique<api::Service>(c, m);
+        },
+        options);
+  } catch (const core::ConfigError& e) {
+    std::fprintf(stderr, "tudushka-api: configuration error: %s\n", e.what());
+    return server::kExitConfig;
+  } catch (const db::Error& e) {
+    std::fprintf(stderr, "tudushka-api: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tudushka-api: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,162 @@
+#include "tudushka/db/db.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tudushka::db {
+namespace {
+
+bool IsConnectionState(const std::string& state) {
+  // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+  return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+std::string Trimmed(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::int64_t Result::GetInt(int row, int col) const {
+  return std::strtoll(PQgetvalue(res_.get(), row, col), nullptr, 10);
+}
+
+std::int64_t Result::Affected() const {
+  const char* n = PQcmdTuples(res_.get());
+  return n && *n ? std::strtoll(n, nullptr, 10) : 0;
+}
+
+Connection::Connection(std::string url, std::vector<const Statement*> statements)
+    : url_(std::move(url)), statements_(std::move(statements)), conn_(nullptr, &PQfinish) {}
+
+void Connection::Connect() {
+  conn_.reset();
+  // Timestamps come back in UTC ISO form whatever the server's defaults are.
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
+  const char* values[] = {url_.c_str(), "3", "tudushka", "-c TimeZone=UTC -c DateStyle=ISO",
+                          nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  conn_.reset(c);
+  if (!c || PQstatus(c) != CONNECTION_OK)
+    throw Unavailable("cannot connect to PostgreSQL: " + Trimmed(c ? PQerrorMessage(c) : "out of memory"), "");
+  for (const Statement* s : statements_) {
+    Check(PQprepare(c, s->name, s->sql, 0, nullptr));
+  }
+}
+
+void Connection::EnsureOpen() {
+  if (IsOpen()) {
+    // A server that restarted or was stopped closes our socket: poll sees it readable.
+    pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+    if (poll(&p, 1, 0) == 0) return;
+    if (PQconsumeInput(conn_.get()) == 1 && PQstatus(conn_.get()) == CONNECTION_OK) {
+      while (PGnotify* n = PQnotifies(conn_.get())) PQfreemem(n);
+      return;
+    }
+  }
+  Connect();
+}
+
+Result Connection::Check(PGresult* r) {
+  Result result(r);
+  ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  std::string state;
+  std::string message;
+  if (r) {
+    const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    state = s ? s : "";
+    message = Trimmed(PQresultErrorMessage(r));
+  }
+  if (message.empty() && conn_) message = Trimmed(PQerrorMessage(conn_.get()));
+  if (!r || !conn_ || PQstatus(conn_.get()) != CONNECTION_OK || IsConnectionState(state))
+    throw Unavailable("database connection lost: " + message, state);
+  if (state == "23505") throw UniqueViolation(message, state);
+  throw Error(message, state);
+}
+
+Result Connection::Exec(const char* statement, std::initializer_list<Param> params) {
+  const char* values[32];
+  int n = 0;
+  for (const Param& p : params) {
+    if (n == 32) throw Error("too many statement parameters", "");
+    values[n++] = p.c_str();
+  }
+  if (!IsOpen()) throw Unavailable("database connection is closed", "");
+  return Check(PQexecPrepared(conn_.get(), statement, n, values, nullptr, nullptr, 0));
+}
+
+Result Connection::Exec(const char* statement, const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p.c_str());
+  if (!IsOpen()) throw Unavailable("database connection is closed", "");
+  return Check(PQexecPrepared(conn_.get(), statement, static_cast<int>(values.size()),
+                              values.data(), nullptr, nullptr, 0));
+}
+
+Result Connection::Run(const std::string& sql) {
+  if (!IsOpen()) throw Unavailable("database connection is closed", "");
+  return Check(PQexec(conn_.get(), sql.c_str()));
+}
+
+void Connection::Rollback() noexcept {
+  if (!IsOpen()) return;
+  PGresult* r = PQexec(conn_.get(), "ROLLBACK");
+  PQclear(r);
+}
+
+int Migrate(Connection& conn, const std::string& dir, void (*progress)(const std::string&)) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".sql" && name.size() > 4 && std::isdigit(name[0]))
+      files.push_back(entry.path());
+  }
+  if (ec) throw Error("cannot read migrations directory '" + dir + "': " + ec.message(), "");
+  std::sort(files.begin(), files.end());
+
+  // One advisory lock serialises concurrent migrators; the second waits, then finds nothing to do.
+  conn.Run("SELECT pg_advisory_lock(7478434)");
+  int applied = 0;
+  try {
+    conn.Run(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const auto& file : files) {
+      std::string version = file.stem().string();
+      std::string quoted = "'" + version + "'";  // names are digits, letters and '_' (checked)
+      if (version.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+        throw Error("migration file name must be NNN_lowercase_name.sql: " + file.string(), "");
+      if (!conn.Run("SELECT 1 FROM schema_migrations WHERE version = " + quoted).Empty()) continue;
+      std::ifstream in(file);
+      std::stringstream sql;
+      sql << in.rdbuf();
+      progress("applying " + file.filename().string());
+      conn.InTransaction([&] {
+        conn.Run(sql.str());
+        conn.Run("INSERT INTO schema_migrations (version) VALUES (" + quoted + ")");
+      });
+      ++applied;
+    }
+  } catch (...) {
+    try {
+      conn.Run("SELECT pg_advisory_unlock(7478434)");
+    } catch (...) {
+    }
+    throw;
+  }
+  conn.Run("SELECT pg_advisory_unlock(7478434)");
+  return applied;
+}
+
+}  // namespace tudushka::db
