@@ -73,13 +73,13 @@ $(BUILD)/integration-tests: $(INTEG_OBJS) $(COMMON_OBJS) $(LIB)
 $(BUILD)/bench-responder: $(BUILD)/obj/test/bench/responder.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-run: all
+run:
 	@scripts/run
 
 test:
 	@scripts/test
 
-bench: all
+bench:
 	@scripts/bench
 
 fuzz:
@@ -104,3 +104,8 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(COMMON_OBJS:.o=.d) $(wildcard $(BUILD)/obj/src/bin/*.d) $(wildcard $(BUILD)/obj/test/bench/*.d)
+
+# parser micro-benchmark (quick-add parser; run from the repo root: build/parser-bench)
+PARSER_OBJS := $(filter $(BUILD)/obj/src/parser/%,$(LIB_OBJS)) $(BUILD)/obj/src/core/rrule.o
+$(BUILD)/parser-bench: $(BUILD)/obj/test/bench/parser_bench.o $(PARSER_OBJS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(DATE_LIBS)

@@ -1,0 +1,67 @@
+// Recurrence rules: the RFC 5545 RRULE subset Tudushka stores in tasks.recurrence.
+//
+// Accepted parts (keys and values are case-insensitive, separated by ';'):
+//   FREQ=DAILY|WEEKLY|MONTHLY|YEARLY   required
+//   INTERVAL=n                         1..999, default 1
+//   BYDAY=MO,TU,...                    weekdays; for MONTHLY also ordinals 1..5/-1..-5 (1MO, -1FR)
+//   BYMONTHDAY=d,...                   1..31 or -31..-1 (from the end); not with WEEKLY
+//   BYMONTH=m,...                      1..12
+//   COUNT=n                            1..100000 (see "COUNT" below)
+//   UNTIL=YYYYMMDD | YYYYMMDDTHHMMSSZ  inclusive; not together with COUNT
+//   WKST=MO                            the default; other week starts are rejected
+// Everything else (BYHOUR, BYSETPOS, BYWEEKNO, SECONDLY..HOURLY, unknown or repeated keys,
+// empty parts, an "RRULE:" prefix) is rejected.
+//
+// There is no stored DTSTART: the task's current due is the series anchor. Defaults follow
+// RFC 5545 with that anchor: WEEKLY without BYDAY repeats on the anchor's weekday, MONTHLY
+// without BYDAY/BYMONTHDAY on the anchor's day of month (months without that day are
+// skipped: the 31st never becomes the 30th), YEARLY on the anchor's month and day (Feb 29
+// only in leap years). INTERVAL counts periods from the anchor's period (its day, its
+// Monday-based week, its month, its year).
+//
+// COUNT is accepted but not enforced: without the series start and the number of
+// occurrences already done, "the next one" cannot know whether the COUNT is used up.
+// UNTIL is enforced.
+#pragma once
+
+#include <date/tz.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tudushka::rrule {
+
+// Returns "" when `rule` is acceptable, otherwise a message for the user naming the part,
+// e.g. "BYDAY: unknown weekday 'XX'".
+std::string Validate(std::string_view rule);
+
+// The first occurrence of a series that starts on `start` (the anchor), on or after
+// `start`: `start` itself when it matches the rule, otherwise the next match. nullopt for
+// an invalid rule or when UNTIL is already past.
+std::optional<date::local_days> FirstDate(std::string_view rule, date::local_days start);
+
+// The occurrence that follows `current_due` (a date-only task): the first occurrence
+// strictly after max(current_due, today), so completing an overdue task skips the missed
+// occurrences and never yields a date in the past. nullopt for an invalid rule, when UNTIL
+// is exhausted or when no occurrence exists in the next few thousand years (BYMONTH=2;
+// BYMONTHDAY=30).
+std::optional<date::local_days> NextDate(std::string_view rule, date::local_days current_due,
+                                         date::local_days today);
+
+// The same for a task due at an instant. Occurrences keep the local wall-clock time of
+// `current_due` in `tz` (10:00 stays 10:00 across DST changes); the result is the first
+// occurrence strictly after `current_due` whose instant is also strictly after `now`.
+// Local times are turned into instants by ToInstant. `tz == nullptr` means UTC.
+std::optional<std::chrono::sys_seconds> NextInstant(std::string_view rule,
+                                                    std::chrono::sys_seconds current_due,
+                                                    std::chrono::sys_seconds now,
+                                                    const date::time_zone* tz);
+
+// A local wall-clock time in `tz` as an instant, the way RFC 5545 resolves DST edges: a
+// time inside a spring-forward gap moves forward by the gap (02:30 -> 03:30), an ambiguous
+// time in the fall-back hour takes the earlier instant (the first 02:30). nullptr = UTC.
+std::chrono::sys_seconds ToInstant(date::local_seconds local, const date::time_zone* tz);
+
+}  // namespace tudushka::rrule

@@ -1,0 +1,98 @@
+#include "tudushka/core/config.hpp"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cstdio>
+#include <unistd.h>
+
+#include <fstream>
+
+using namespace tudushka::core;
+
+class ConfigTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ConfigTest);
+  CPPUNIT_TEST(defaults);
+  CPPUNIT_TEST(parsesEveryVariable);
+  CPPUNIT_TEST(rejectsBadValuesNamingTheVariable);
+  CPPUNIT_TEST(readsSettingsFiles);
+  CPPUNIT_TEST(effectiveWorkersDefaultsToTwicePerCore);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void defaults() {
+    Config c = ParseConfig({});
+    CPPUNIT_ASSERT_EQUAL(std::string("postgresql:///tudushka"), c.database_url);
+    CPPUNIT_ASSERT_EQUAL(std::string("/run/tudushka/api.sock"), c.socket);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1 << 20), c.body_limit);
+    CPPUNIT_ASSERT_EQUAL(30L * 86400, c.token_ttl);
+    CPPUNIT_ASSERT(c.cors_origins.empty());
+    CPPUNIT_ASSERT(c.log_level == LogLevel::kInfo);
+  }
+  void parsesEveryVariable() {
+    Config c = ParseConfig({{"TUDUSHKA_DATABASE_URL", "postgresql://db/x"},
+                            {"TUDUSHKA_SOCKET", "127.0.0.1:9000"},
+                            {"TUDUSHKA_SOCKET_MODE", "0666"},
+                            {"TUDUSHKA_WORKERS", "3"},
+                            {"TUDUSHKA_MAX_REQUESTS", "1000"},
+                            {"TUDUSHKA_LOG_LEVEL", "debug"},
+                            {"TUDUSHKA_BODY_LIMIT", "2048"},
+                            {"TUDUSHKA_CORS_ORIGINS", "https://a.example, https://b.example"},
+                            {"TUDUSHKA_TOKEN_TTL", "7d"},
+                            {"TUDUSHKA_SECRET_KEY", std::string(64, 'a')},
+                            {"TELEGRAM_BOT_USERNAME", "tudushka_bot"}});
+    CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:9000"), c.socket);
+    CPPUNIT_ASSERT_EQUAL(0666u, c.socket_mode);
+    CPPUNIT_ASSERT_EQUAL(3, c.workers);
+    CPPUNIT_ASSERT_EQUAL(1000L, c.max_requests);
+    CPPUNIT_ASSERT(c.log_level == LogLevel::kDebug);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2048), c.body_limit);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), c.cors_origins.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("https://b.example"), c.cors_origins[1]);
+    CPPUNIT_ASSERT_EQUAL(7L * 86400, c.token_ttl);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(32), c.secret_key.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("tudushka_bot"), c.telegram_bot_username);
+  }
+  void rejectsBadValuesNamingTheVariable() {
+    auto expect = [](Settings s, const std::string& name) {
+      try {
+        ParseConfig(s);
+        CPPUNIT_FAIL("expected ConfigError for " + name);
+      } catch (const ConfigError& e) {
+        CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find(name) != std::string::npos);
+      }
+    };
+    expect({{"TUDUSHKA_WORKERS", "0"}}, "TUDUSHKA_WORKERS");
+    expect({{"TUDUSHKA_WORKERS", "four"}}, "TUDUSHKA_WORKERS");
+    expect({{"TUDUSHKA_LOG_LEVEL", "loud"}}, "TUDUSHKA_LOG_LEVEL");
+    expect({{"TUDUSHKA_SECRET_KEY", "short"}}, "TUDUSHKA_SECRET_KEY");
+    expect({{"TUDUSHKA_TOKEN_TTL", "3w"}}, "TUDUSHKA_TOKEN_TTL");
+    expect({{"TUDUSHKA_SOCKET_MODE", "999"}}, "TUDUSHKA_SOCKET_MODE");
+    expect({{"TUDUSHKA_BODY_LIMIT", "-1"}}, "TUDUSHKA_BODY_LIMIT");
+  }
+  void readsSettingsFiles() {
+    std::string path = "/tmp/tudushka-config-test-" + std::to_string(getpid());
+    {
+      std::ofstream f(path);
+      f << "# comment\n\nTUDUSHKA_WORKERS=5\nexport TUDUSHKA_LOG_LEVEL='warn'\n"
+           "TUDUSHKA_SOCKET = \"/tmp/x.sock\"\n";
+    }
+    Settings s = ReadSettingsFile(path);
+    CPPUNIT_ASSERT_EQUAL(std::string("5"), s["TUDUSHKA_WORKERS"]);
+    CPPUNIT_ASSERT_EQUAL(std::string("warn"), s["TUDUSHKA_LOG_LEVEL"]);
+    CPPUNIT_ASSERT_EQUAL(std::string("/tmp/x.sock"), s["TUDUSHKA_SOCKET"]);
+    {
+      std::ofstream f(path);
+      f << "not a setting\n";
+    }
+    CPPUNIT_ASSERT_THROW(ReadSettingsFile(path), ConfigError);
+    std::remove(path.c_str());
+    CPPUNIT_ASSERT_THROW(ReadSettingsFile(path), ConfigError);
+  }
+  void effectiveWorkersDefaultsToTwicePerCore() {
+    Config c;
+    CPPUNIT_ASSERT_EQUAL(2 * static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), EffectiveWorkers(c));
+    c.workers = 3;
+    CPPUNIT_ASSERT_EQUAL(3, EffectiveWorkers(c));
+  }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);
