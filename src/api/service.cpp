@@ -5,6 +5,7 @@
 #include "handlers.hpp"
 #include "tudushka/app/errors.hpp"
 #include "tudushka/app/tasks.hpp"
+#include "tudushka/core/crypto.hpp"
 #include "tudushka/core/log.hpp"
 #include "tudushka/http/fastcgi.hpp"
 
@@ -36,6 +37,13 @@ constexpr const char* kCorsHeaders = "Authorization, Content-Type, If-Match, If-
 
 }  // namespace
 
+std::string Context::TokenHash() const {
+  std::string_view auth = req.Header("authorization");
+  if (auth.size() < 8 || auth.size() > 300 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
+    return "";
+  return core::Sha256Hex(auth.substr(7));
+}
+
 const app::Caller& Context::Caller() {
   if (caller) return *caller;
   std::string_view auth = req.Header("authorization");
@@ -44,6 +52,7 @@ const app::Caller& Context::Caller() {
     throw Unauthorized("the Authorization header must be 'Bearer <token>'");
   caller = app::Authenticate(db, std::string(auth.substr(7)));
   if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
+  user_id = caller->user_id;
   return *caller;
 }
 
@@ -146,7 +155,7 @@ void Service::Handle(const http::Request& req, http::Response& res, std::int64_t
 
 void Service::Dispatch(const http::Request& req, http::Response& res, std::int64_t* user_id,
                        int* route_index) {
-  Context c{req, res, db_, config_, *this, std::nullopt};
+  Context c{req, res, db_, config_, *this, std::nullopt, 0};
   try {
     auto match = router_.Find(req.method, req.path);
     *route_index = match.index;
@@ -168,7 +177,7 @@ void Service::Dispatch(const http::Request& req, http::Response& res, std::int64
     const_cast<http::Request&>(req).params = match.params;
     db_.EnsureOpen();
     match.route->handler(c);
-    if (c.caller) *user_id = c.caller->user_id;
+    *user_id = c.user_id;
     // Conditional GET: a strong ETag over the exact bytes we would send.
     if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 &&
         res.content_type == "application/json" && match.route->name != "health") {
@@ -231,7 +240,7 @@ void Service::Dispatch(const http::Request& req, http::Response& res, std::int64
         http::HttpError(500, "internal_error", "something went wrong on our side; it is logged"),
         req.request_id);
   }
-  if (c.caller) *user_id = c.caller->user_id;
+  *user_id = c.user_id;
 }
 
 }  // namespace tudushka::api

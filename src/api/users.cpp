@@ -87,6 +87,9 @@ void PatchMe(Context& c) {
   p.ai_model = Nullable(in.String("ai_model", 1, 100, true));
   p.openai_api_key = Nullable(in.String("openai_api_key", 1, 400, true));
   p.perplexity_api_key = Nullable(in.String("perplexity_api_key", 1, 400, true));
+  auto digest_hour = in.Int("digest_hour", 0, 23, true);
+  if (digest_hour.present)
+    p.digest_hour = digest_hour.null ? std::optional<int>{} : static_cast<int>(digest_hour.value);
   ThrowIfInvalid(errors);
   Reply(c, 200, UserJson(app::UpdateProfile(c.db, caller.user_id, p, c.config.secret_key)));
 }

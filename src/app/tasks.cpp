@@ -25,6 +25,10 @@ const db::Statement kInsert{
     "RETURNING " TASK_COLUMNS};
 const db::Statement kGet{"task_get",
                          "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2"};
+const db::Statement kGetByToken{
+    "task_get_by_token",
+    "SELECT " TASK_COLUMNS ", user_id FROM tasks WHERE id = $1 AND user_id = "
+    "(SELECT user_id FROM sessions WHERE token_hash = $2 AND expires_at > now())"};
 const db::Statement kGetForUpdate{
     "task_get_for_update",
     "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE"};
@@ -76,25 +80,45 @@ constexpr Ordering kOrderings[] = {
     {"position", "position, id"},
 };
 
+// The list query, with the caller given either as a user id ($1, zone $7) or, for the
+// one-round-trip read path, as a token hash checked inside the same query.
+std::string ListSql(const char* order_by, bool by_token) {
+  std::string user = by_token ? "me.user_id" : "$1";
+  std::string zone = by_token ? "me.timezone" : "$7";
+  std::string page = by_token ? " LIMIT $7 OFFSET $8" : " LIMIT $8 OFFSET $9";
+  std::string order = order_by;
+  if (by_token)
+    for (auto pos = order.find("$7"); pos != std::string::npos; pos = order.find("$7"))
+      order.replace(pos, 2, zone);
+  std::string sql = by_token ? "WITH me AS (SELECT s.user_id, u.timezone FROM sessions s "
+                               "JOIN users u ON u.id = s.user_id "
+                               "WHERE s.token_hash = $1 AND s.expires_at > now()) "
+                               "SELECT " TASK_COLUMNS ", count(*) OVER (), me.user_id FROM tasks, me "
+                             : "SELECT " TASK_COLUMNS ", count(*) OVER () FROM tasks ";
+  return sql + "WHERE tasks.user_id = " + user +
+         " AND ($2::boolean IS NULL OR completed = $2)"
+         " AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3)"
+         " AND ($4::text IS NULL OR tags @> ARRAY[$4::text])"
+         " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE " +
+         zone + ") < $5) AND ($6::timestamptz IS NULL OR "
+         "COALESCE(due_at, due_date::timestamp AT TIME ZONE " + zone + ") >= $6)"
+         " ORDER BY " + order + page;
+}
+
 struct ListStatements {
   std::vector<std::string> names, sqls;
-  std::vector<db::Statement> statements;
+  std::vector<db::Statement> by_user, by_token;
   ListStatements() {
     for (const auto& o : kOrderings) {
       names.push_back(std::string("task_list") + o.api);
-      sqls.push_back(std::string("SELECT " TASK_COLUMNS ", count(*) OVER () FROM tasks ") +
-                     "WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2) "
-                     "AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3) "
-                     "AND ($4::text IS NULL OR tags @> ARRAY[$4::text]) "
-                     "AND ($5::timestamptz IS NULL OR "
-                     "COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < $5) "
-                     "AND ($6::timestamptz IS NULL OR "
-                     "COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) >= $6) "
-                     "ORDER BY " +
-                     o.sql + " LIMIT $8 OFFSET $9");
+      sqls.push_back(ListSql(o.sql, false));
+      names.push_back(std::string("task_list_token") + o.api);
+      sqls.push_back(ListSql(o.sql, true));
     }
-    for (size_t i = 0; i < names.size(); ++i)
-      statements.push_back({names[i].c_str(), sqls[i].c_str()});
+    for (size_t i = 0; i < names.size(); i += 2) {
+      by_user.push_back({names[i].c_str(), sqls[i].c_str()});
+      by_token.push_back({names[i + 1].c_str(), sqls[i + 1].c_str()});
+    }
   }
 };
 
@@ -254,11 +278,12 @@ const std::vector<std::string>& TaskOrderings() {
 
 const std::vector<const db::Statement*>& TaskStatements() {
   static const std::vector<const db::Statement*> all = [] {
-    std::vector<const db::Statement*> v = {&kInsert,          &kGet,      &kGetForUpdate,
+    std::vector<const db::Statement*> v = {&kInsert, &kGet, &kGetByToken, &kGetForUpdate,
                                            &kUpdate,          &kDelete,   &kCount,
                                            &kIdemDeleteExpired, &kIdemClaim, &kIdemGet,
                                            &kIdemStore};
-    for (const auto& s : Lists().statements) v.push_back(&s);
+    for (const auto& s : Lists().by_user) v.push_back(&s);
+    for (const auto& s : Lists().by_token) v.push_back(&s);
     return v;
   }();
   return all;
@@ -326,16 +351,29 @@ void DeleteTask(db::Connection& db, std::int64_t user_id, std::int64_t task_id) 
     throw NotFound("no task with id " + std::to_string(task_id));
 }
 
-TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& q) {
+namespace {
+
+// Checks the query and turns it into statement parameters $2..$6 (filters).
+struct ListPlan {
+  size_t ordering = 0;
+  std::optional<std::string> pattern, before, after;
+};
+
+ListPlan PlanList(const TaskQuery& q, const date::time_zone* tz) {
   std::map<std::string, std::string> bad;
-  const db::Statement* statement = nullptr;
-  for (size_t i = 0; i < std::size(kOrderings); ++i)
-    if (q.ordering == kOrderings[i].api) statement = &Lists().statements[i];
-  if (!statement) bad["ordering"] = "must be one of created_at, -created_at, due_at, -due_at, "
-                                    "priority, -priority, position";
+  ListPlan plan;
+  bool known = false;
+  for (size_t i = 0; i < std::size(kOrderings); ++i) {
+    if (q.ordering == kOrderings[i].api) {
+      plan.ordering = i;
+      known = true;
+    }
+  }
+  if (!known)
+    bad["ordering"] = "must be one of created_at, -created_at, due_at, -due_at, priority, "
+                      "-priority, position";
   if (q.limit < 1 || q.limit > 500) bad["limit"] = "must be between 1 and 500";
   if (q.offset < 0) bad["offset"] = "must not be negative";
-  const date::time_zone* tz = core::FindZone(caller.timezone);
   auto bound = [&](const char* name, const std::optional<std::string>& v) -> std::optional<std::string> {
     if (!v) return std::nullopt;
     if (auto day = core::ParseDate(*v))
@@ -344,32 +382,60 @@ TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& q)
     bad[name] = "must be a date YYYY-MM-DD or an ISO 8601 date-time with offset";
     return std::nullopt;
   };
-  auto before = bound("due_before", q.due_before);
-  auto after = bound("due_after", q.due_after);
+  plan.before = bound("due_before", q.due_before);
+  plan.after = bound("due_after", q.due_after);
   if (!bad.empty()) throw Invalid(bad);
-
-  std::optional<std::string> pattern;
   if (q.q && !q.q->empty()) {
     std::string escaped;
     for (char c : *q.q) {
       if (c == '%' || c == '_' || c == '\\') escaped += '\\';
       escaped += c;
     }
-    pattern = "%" + escaped + "%";
+    plan.pattern = "%" + escaped + "%";
   }
-  std::vector<db::Param> params = {caller.user_id, q.completed, pattern,      q.tag,  before,
-                                   after,          caller.timezone, q.limit, q.offset};
-  auto r = db.Exec(statement->name, params);
+  return plan;
+}
+
+TaskPage ReadPage(const db::Result& r) {
   TaskPage page;
   page.results.reserve(r.Rows());
   for (int i = 0; i < r.Rows(); ++i) page.results.push_back(ReadTask(r, i));
-  if (!r.Empty()) {
-    page.count = r.GetInt(0, 14);
-  } else {
+  if (!r.Empty()) page.count = r.GetInt(0, 14);
+  return page;
+}
+
+}  // namespace
+
+TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& q) {
+  ListPlan plan = PlanList(q, core::FindZone(caller.timezone));
+  std::vector<db::Param> params = {caller.user_id, q.completed, plan.pattern,    q.tag,  plan.before,
+                                   plan.after,     caller.timezone, q.limit, q.offset};
+  TaskPage page = ReadPage(db.Exec(Lists().by_user[plan.ordering].name, params));
+  if (page.results.empty()) {
     params.erase(params.begin() + 7, params.end());
     page.count = db.Exec(kCount.name, params).GetInt(0, 0);
   }
   return page;
+}
+
+std::optional<std::pair<std::int64_t, TaskPage>> ListTasksWithToken(db::Connection& db,
+                                                                     const std::string& token_hash,
+                                                                     const TaskQuery& q) {
+  if (q.due_before || q.due_after) return std::nullopt;  // date bounds need the zone first
+  ListPlan plan = PlanList(q, nullptr);
+  auto r = db.Exec(Lists().by_token[plan.ordering].name,
+                   {token_hash, q.completed, plan.pattern, q.tag, plan.before, plan.after, q.limit,
+                    q.offset});
+  if (r.Empty()) return std::nullopt;
+  return std::make_pair(r.GetInt(0, 15), ReadPage(r));
+}
+
+std::optional<std::pair<std::int64_t, Task>> GetTaskWithToken(db::Connection& db,
+                                                              const std::string& token_hash,
+                                                              std::int64_t task_id) {
+  auto r = db.Exec(kGetByToken.name, {task_id, token_hash});
+  if (r.Empty()) return std::nullopt;
+  return std::make_pair(r.GetInt(0, 14), ReadTask(r, 0));
 }
 
 std::optional<StoredResponse> ClaimIdempotencyKey(db::Connection& db, std::int64_t user_id,

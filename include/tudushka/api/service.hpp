@@ -29,7 +29,11 @@ struct Context {
 
   // The authenticated caller; throws 401 without a valid bearer token.
   const app::Caller& Caller();
+  // SHA-256 of the bearer token, or "" when there is none (no database access).
+  std::string TokenHash() const;
+
   std::optional<app::Caller> caller;
+  std::int64_t user_id = 0;  // for the log line, however the caller was identified
 };
 
 using Handler = void (*)(Context&);

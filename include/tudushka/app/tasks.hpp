@@ -76,6 +76,17 @@ Task UpdateTask(db::Connection& db, const Caller& caller, std::int64_t task_id,
 void DeleteTask(db::Connection& db, std::int64_t user_id, std::int64_t task_id);
 TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& query);
 
+// The hot reads in one round trip: the bearer token is checked inside the query.
+// They answer {user id, result}, or nullopt when nothing matched (unknown token, no
+// such task, an empty page, or date bounds that need the zone first): the caller then
+// authenticates and uses GetTask/ListTasks, which tell 401 from 404 and count.
+std::optional<std::pair<std::int64_t, Task>> GetTaskWithToken(db::Connection& db,
+                                                              const std::string& token_hash,
+                                                              std::int64_t task_id);
+std::optional<std::pair<std::int64_t, TaskPage>> ListTasksWithToken(db::Connection& db,
+                                                                     const std::string& token_hash,
+                                                                     const TaskQuery& query);
+
 // Idempotency-Key bookkeeping, called inside the transaction that does the POST.
 struct StoredResponse {
   int status = 0;
