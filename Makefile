@@ -46,7 +46,7 @@ BOT_MAIN := $(wildcard src/bin/bot.cpp)
 
 LIB := $(BUILD)/libtudushka.a
 BINS := $(BUILD)/tudushka-api $(if $(BOT_MAIN),$(BUILD)/tudushka-bot)
-TEST_BINS := $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/bench-responder
+TEST_BINS := $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/bench-responder $(BUILD)/parser-bench
 
 .PHONY: all tests run test bench fuzz install clean format frontend
 .SECONDARY:

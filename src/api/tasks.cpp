@@ -116,17 +116,20 @@ std::string PageUrl(std::map<std::string, std::string> q, std::int64_t limit, st
   return url;
 }
 
-parser::QuickAdd ParseText(Context& c, std::string& text) {
+// Reads {text, tz?} and parses it in `tz` (default: the caller's zone) and language.
+parser::QuickAdd ParseText(Context& c) {
   const app::Caller& caller = c.Caller();
   auto body = JsonBody(c);
   json::FieldErrors errors;
   json::ObjectReader in(body, errors);
-  auto field = in.String("text", 1, 2000);
-  in.Require("text", field);
+  auto text = in.String("text", 1, 2000);
+  in.Require("text", text);
+  auto tz_name = in.String("tz", 1, 64);
+  const date::time_zone* tz = core::FindZone(tz_name.present ? tz_name.value : caller.timezone);
+  if (tz_name.present && !tz) in.Fail("tz", "is not an IANA time zone (e.g. Europe/Moscow)");
   ThrowIfInvalid(errors);
-  text = field.value;
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return parser::Parse(text, core::FindZone(caller.timezone), now, caller.language);
+  return parser::Parse(text.value, tz, now, caller.language);
 }
 
 std::optional<std::string> Instant(const std::optional<std::chrono::sys_seconds>& t) {
@@ -211,8 +214,7 @@ void DeleteTask(Context& c) {
 }
 
 void ParseTask(Context& c) {
-  std::string text;
-  parser::QuickAdd p = ParseText(c, text);
+  parser::QuickAdd p = ParseText(c);
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
@@ -251,8 +253,7 @@ void ParseTask(Context& c) {
 
 void QuickAddTask(Context& c) {
   const app::Caller& caller = c.Caller();
-  std::string text;
-  parser::QuickAdd p = ParseText(c, text);
+  parser::QuickAdd p = ParseText(c);
   if (p.title.empty())
     throw http::HttpError(422, "validation_failed",
                           "text has no title left after the date, tags and priority were read",

@@ -4,6 +4,7 @@
 #include "tudushka/parser/quick_add.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "rules.hpp"
 #include "text.hpp"
@@ -58,15 +59,11 @@ void AddSpans(const std::vector<Token>& tokens, size_t at, const Match& m,
     spans->push_back({tokens[at + split].start, tokens[at + m.length - 1].end, "time"});
 }
 
-void AddTag(const Token& t, QuickAdd* out) {
-  std::u32string key = Decode(t.text);
-  for (char32_t& ch : key) ch = Fold(ch);
-  for (const std::string& tag : out->tags) {
-    std::u32string other = Decode(tag);
-    for (char32_t& ch : other) ch = Fold(ch);
-    if (other == key) return;
-  }
-  out->tags.push_back(t.text);
+// Tags keep their first spelling; "#Дом" after "#дом" is the same tag.
+void AddTag(const Token& t, std::vector<std::string>* seen, QuickAdd* out) {
+  if (std::find(seen->begin(), seen->end(), t.text) != seen->end()) return;
+  seen->push_back(t.text);
+  out->tags.push_back(t.raw);
 }
 
 class Resolver {
@@ -109,6 +106,15 @@ class Resolver {
   local_days today_;
 };
 
+// "YYYY-MM-DD" without date::format, whose ostringstream costs more than the whole parse.
+std::string IsoDate(local_days day) {
+  date::year_month_day ymd{day};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
 // Fills due_date / due_at / recurrence / remind_at; returns false when the reminder
 // phrase had nothing to refer to (it then goes back into the title).
 bool Resolve(Collected c, const Resolver& r, QuickAdd* out) {
@@ -125,7 +131,7 @@ bool Resolve(Collected c, const Resolver& r, QuickAdd* out) {
     out->due_at = r.At(*due_day, *c.minute);
   } else if (c.date) {
     due_day = c.date;
-    out->due_date = date::format("%F", *c.date);
+    out->due_date = IsoDate(*c.date);
   }
   if (c.remind_minute) {
     out->remind_at = r.At(due_day ? *due_day : r.NextDayFor(*c.remind_minute), *c.remind_minute);
@@ -184,10 +190,11 @@ QuickAdd Parse(std::string_view text, const date::time_zone* tz, sys_seconds now
   Context context{resolver.today()};
   Collected collected;
   std::vector<Match> matches;
+  std::vector<std::string> tag_keys;
   for (size_t i = 0; i < tokens.size();) {
     const Token& t = tokens[i];
     if (t.kind == TokenKind::kTag) {
-      AddTag(t, &out);
+      AddTag(t, &tag_keys, &out);
       out.spans.push_back({t.start, t.end, "tag"});
     } else if (t.kind == TokenKind::kPriority && out.priority == 0) {
       out.priority = t.level;

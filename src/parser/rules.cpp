@@ -179,6 +179,7 @@ class Cursor {
   Cursor(const std::vector<Token>& tokens, size_t at) : tokens_(&tokens), start_(at), at_(at) {}
 
   size_t Consumed() const { return at_ - start_; }
+  void Skip() { ++at_; }  // only after Word() returned a word
 
   std::string_view Word() const {
     if (at_ >= tokens_->size() || (*tokens_)[at_].kind != TokenKind::kWord) return {};
@@ -364,7 +365,6 @@ struct Clock {
   int hour;
   int minute;
   std::string_view meridiem;  // "", "am", "pm"
-  bool colon;
 };
 
 // "18:00", "9:30pm", "6pm" (a meridiem is required without a colon).
@@ -378,13 +378,13 @@ std::optional<Clock> ParseClock(std::string_view w) {
   if (colon == std::string_view::npos) {
     auto h = ToNumber(w);
     if (!h || meridiem.empty() || w.size() > 2) return std::nullopt;
-    return Clock{*h, 0, meridiem, false};
+    return Clock{*h, 0, meridiem};
   }
   auto h = ToNumber(w.substr(0, colon));
   std::string_view m_text = w.substr(colon + 1);
   auto m = m_text.size() == 2 ? ToNumber(m_text) : std::nullopt;
   if (!h || !m || colon > 2 || *h > 23 || *m > 59) return std::nullopt;
-  return Clock{*h, *m, meridiem, true};
+  return Clock{*h, *m, meridiem};
 }
 
 // One clock time, with its preposition: "18:00", "в 18:00", "at 6pm", "6 pm", "в 6 вечера",
@@ -396,7 +396,7 @@ bool ReadClock(Cursor& c, int* minute) {
     return true;
   }
   if (auto clock = ParseClock(c.Word())) {
-    c.Eat({c.Word()});
+    c.Skip();
     std::string_view meridiem = clock->meridiem;
     if (meridiem.empty() && c.Eat({"am"})) meridiem = "am";
     if (meridiem.empty() && c.Eat({"pm"})) meridiem = "pm";
@@ -406,7 +406,7 @@ bool ReadClock(Cursor& c, int* minute) {
     if (meridiem.empty()) {
       if (auto adjusted = WithDayPart(*hour, c.Word())) {
         hour = adjusted;
-        c.Eat({c.Word()});
+        c.Skip();
       }
     }
     *minute = *hour * 60 + clock->minute;
@@ -416,7 +416,7 @@ bool ReadClock(Cursor& c, int* minute) {
   if (!h) return false;
   // "6 pm"
   if (Try(c, [&](Cursor& k) {
-        k.Eat({k.Word()});
+        k.Skip();
         auto hour = k.Eat({"am"})   ? WithMeridiem(*h, "am")
                     : k.Eat({"pm"}) ? WithMeridiem(*h, "pm")
                                     : std::nullopt;
@@ -426,10 +426,10 @@ bool ReadClock(Cursor& c, int* minute) {
     return true;
   // Russian hours need "в"/"к" and "час(а|ов)" or a part of the day: "в 2 раза" is no time.
   if (!lead || *h > 23) return false;
-  c.Eat({c.Word()});
+  c.Skip();
   bool hours_word = c.Eat({"час", "часа", "часов", "ч"});
   if (auto adjusted = WithDayPart(*h, c.Word())) {
-    c.Eat({c.Word()});
+    c.Skip();
     *minute = *adjusted * 60;
     return true;
   }
@@ -635,7 +635,7 @@ bool NumericDateRule(Cursor& c, const Context& ctx, Effect* e) {
   c.EatAnyOf(kDateLeads);
   auto parsed = ParseNumericDate(c.Word());
   if (!parsed) return false;
-  c.Eat({c.Word()});
+  c.Skip();
   e->date = ResolveDate(ctx, parsed->day, parsed->month, parsed->year);
   if (e->date && parsed->year) c.Eat({"г", "года"});
   return e->date.has_value();

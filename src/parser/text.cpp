@@ -153,7 +153,8 @@ std::vector<Token> Tokenize(std::u32string_view text) {
              (IsWordChar(text[j]) || (text[j] == '-' && j + 1 < n && IsWordChar(text[j + 1])))) {
         ++j;
       }
-      tokens.push_back({TokenKind::kTag, i, j, Encode(text.substr(i + 1, j - i - 1))});
+      std::u32string_view name = text.substr(i + 1, j - i - 1);
+      tokens.push_back({TokenKind::kTag, i, j, Encode(FoldAll(name)), Encode(name)});
       i = j;
       continue;
     }
@@ -161,7 +162,7 @@ std::vector<Token> Tokenize(std::u32string_view text) {
       int j = WordEnd(text, i + 1);
       int level = PriorityLevel(FoldAll(text.substr(i + 1, j - i - 1)));
       if (level > 0) {
-        tokens.push_back({TokenKind::kPriority, i, j, "", level});
+        tokens.push_back({TokenKind::kPriority, i, j, "", "", level});
         i = j;
         continue;
       }
@@ -172,11 +173,11 @@ std::vector<Token> Tokenize(std::u32string_view text) {
              IsAsciiDigit(text[j + 1])) {
         j = WordEnd(text, j + 1);
       }
-      tokens.push_back({TokenKind::kWord, i, j, Encode(FoldAll(text.substr(i, j - i)))});
+      tokens.push_back({TokenKind::kWord, i, j, Encode(FoldAll(text.substr(i, j - i))), ""});
       i = j;
       continue;
     }
-    tokens.push_back({TokenKind::kPunct, i, i + 1, Encode(std::u32string(1, Fold(c)))});
+    tokens.push_back({TokenKind::kPunct, i, i + 1, Encode(std::u32string(1, Fold(c))), ""});
     ++i;
   }
   return tokens;

@@ -24,7 +24,8 @@ struct Token {
   TokenKind kind;
   int start;  // code-point offsets [start, end)
   int end;
-  std::string text;  // words and punctuation: folded; tags: the name as typed, without '#'
+  std::string text;  // folded; for tags the name without '#'
+  std::string raw;   // tags only: the name as typed
   int level = 0;     // priorities: 1..3
 };
 

@@ -45,15 +45,16 @@ std::optional<date::local_days> FirstDate(std::string_view rule, date::local_day
 // The occurrence that follows `current_due` (a date-only task): the first occurrence
 // strictly after max(current_due, today), so completing an overdue task skips the missed
 // occurrences and never yields a date in the past. nullopt for an invalid rule, when UNTIL
-// is exhausted or when no occurrence exists in the next few thousand years (BYMONTH=2;
-// BYMONTHDAY=30).
+// is exhausted or when the walk finds no occurrence within its limit (200000 days checked
+// or the year 9999; e.g. BYMONTH=2;BYMONTHDAY=30 never occurs).
 std::optional<date::local_days> NextDate(std::string_view rule, date::local_days current_due,
                                          date::local_days today);
 
 // The same for a task due at an instant. Occurrences keep the local wall-clock time of
 // `current_due` in `tz` (10:00 stays 10:00 across DST changes); the result is the first
 // occurrence strictly after `current_due` whose instant is also strictly after `now`.
-// Local times are turned into instants by ToInstant. `tz == nullptr` means UTC.
+// Local times are turned into instants by ToInstant. `tz == nullptr` means UTC. Only the
+// instant is stored, so a due that a DST gap once moved (02:30 -> 03:30) stays at 03:30.
 std::optional<std::chrono::sys_seconds> NextInstant(std::string_view rule,
                                                     std::chrono::sys_seconds current_due,
                                                     std::chrono::sys_seconds now,

@@ -5,32 +5,44 @@
 // `lang` is accepted for future tie-breaks and currently changes nothing.
 //
 // What is recognised (case-insensitive, "ё" = "е", whole words only):
-//   days      сегодня, завтра, послезавтра, today, tomorrow, day after tomorrow, tonight
-//   weekdays  (в/во/до/к/на/by/on/next/this) понедельник..воскресенье in any case form,
-//             monday..sunday, mon/tue/thu/fri, пн..вс; "wed", "sat", "sun" and the Russian
-//             two-letter forms count only after a preposition or before a time
-//   dates     25 декабря [2027], Dec 25[th][, 2027], 25 Dec, 25.12, 25.12.2027, 25.12.27,
-//             25/12, 12/25, 2027-12-25, 25 числа
-//   times     18:00, в 18:00, at 6pm, 9am, 9:30pm, в 6 вечера, в 9 утра, в 3 дня, в 2 ночи,
-//             в 18 часов, в полдень, at noon, утром, днём, вечером, in the morning/afternoon/
-//             evening, this morning/evening
-//   relative  через 2 часа / 30 минут / полчаса / 3 дня / неделю / месяц, in 3 days, in 2 hours,
-//             in a week, на следующей неделе, next week, в следующем месяце, next month,
-//             на выходных, this weekend
-//   repeat    каждый день / каждую пятницу / каждые 2 недели / по будням / по выходным /
-//             по понедельникам / ежедневно / еженедельно / ежемесячно / ежегодно /
-//             25 числа каждого месяца / каждый месяц 25 числа, every day / every friday /
-//             every 2 weeks / every other week / weekdays / daily / weekly / monthly /
-//             yearly / monthly on the 25th / every month on the 25th
-//   reminder  напомни(ть) [мне] за час / за 30 минут / за день, напомни в 17:00,
-//             remind [me] 30 min before, remind [me] at 5pm
-//   priority  !1 !2 !3, !low (1), !high !важно (2), !urgent !срочно (3)
-//   tags      #word in any script, letters/digits/_/- (#дом, #work-2); C# is not a tag
+//   days      сегодня, завтра, послезавтра, today, tomorrow, tmrw, day after tomorrow,
+//             tonight; optionally followed by утром/днём/вечером or morning/afternoon/
+//             evening/night ("tomorrow morning")
+//   weekdays  понедельник..воскресенье in any case form, monday..sunday, tue/thu/fri; "mon",
+//             "wed", "sat", "sun" and пн..вс are also ordinary words, so they count only after
+//             a preposition or right before a time ("standup mon 9am")
+//   leads     a date may start with в/во/на/к/ко/до/с/со/by/on/from/starting and with
+//             следующий/этот/ближайший/next/this/coming; these words are consumed with it
+//   dates     25 декабря [2027 [года]], Dec 25[th][, 2027], 25 Dec, the 4th of July, 25.12,
+//             25.12.2027, 25.12.27, 25/12, 12/25, 2027-12-25, 25 числа
+//   times     18:00, в 18:00, к 18:00, at 6pm, @ 10:00, 9am, 6 pm, 9:30pm, в 6 вечера,
+//             в 9 утра, в 3 дня, в 2 часа ночи, в 18 часов, в полдень, at noon, утром, днём,
+//             вечером, in the morning/afternoon/evening, this morning/afternoon/evening
+//   relative  через 2 часа / 30 минут / полчаса / пару дней / 3 дня / неделю / месяц / год,
+//             in 3 days / 2 hours / 30 min / an hour / half an hour / a week / 3 months,
+//             на следующей неделе, next week, в следующем месяце, next month, на выходных,
+//             в выходные, this weekend, on the weekend
+//   repeat    каждый день / каждую пятницу / каждый вторник и четверг / каждые 2 недели /
+//             каждый будний день / по будням / по выходным / по понедельникам и средам /
+//             ежедневно / еженедельно / ежемесячно [10 числа] / ежегодно [1 января] /
+//             25 числа каждого месяца / каждый месяц 25 числа / каждое 15 число / каждый год
+//             25 декабря; every day / every friday / every mon and thu / every 2 weeks /
+//             every other day / every weekday / weekdays / every weekend / daily / weekly /
+//             monthly [on the 25th] / yearly / annually [on Dec 24] / every month on the 1st /
+//             on the 5th of every month / every 15th
+//   reminder  напомни(ть) [мне] за час / за 30 минут / за полчаса / за день, напоминание за
+//             ..., напомни в 17:00; remind [me] 30 min before, reminder an hour before,
+//             remind [me] at 5pm
+//   priority  !1 !2 !3, !low (1), !high !важно (2), !urgent !срочно (3), after a non-word
+//             character and ending at a word boundary ("hello!high", "!highway" stay text)
+//   tags      #name in any script, letters/digits/_ and inner '-' (#дом, #work-2), after a
+//             non-word character ("C#" is no tag); duplicates compare case-insensitively
 //
 // Defaults and decisions:
 //   утром / in the morning = 09:00, днём / in the afternoon = 13:00, вечером / in the
-//   evening / tonight = 19:00, в полдень / noon = 12:00. "в 6 вечера" = 18:00, "в 3 дня" =
-//   15:00, "в 2 ночи" = 02:00, "в 9 утра" = 09:00.
+//   evening / tonight = 19:00, "tomorrow night" = 21:00, в полдень / noon = 12:00.
+//   "в 6 вечера" = 18:00, "в 3 дня" = 15:00, "в 2 ночи" = 02:00, "в 9 утра" = 09:00; Russian
+//   hours need "в"/"к" plus "час(а/ов)" or a part of the day ("в 2 раза" is no time).
 //   "next week" / "на следующей неделе" = Monday of next week (a date); "next month" /
 //   "в следующем месяце" = the 1st of next month; "на выходных" / "this weekend" = the
 //   coming Saturday (today when it is Saturday).
@@ -55,7 +67,7 @@
 //   Only the first phrase of each kind (date, time, recurrence, reminder, priority) is
 //   used; later ones stay in the title. Bare numbers, ordinals and month names without a
 //   day ("The 5th Wave", "2nd floor", "Route 66", "May the force", "в 2 раза больше") are
-//   never dates.
+//   never dates. Separators left dangling at either end of the title (", - :") are dropped.
 //
 // Never throws (beyond std::bad_alloc). Invalid UTF-8 bytes are read as U+FFFD, one code
 // point each, so offsets stay consistent and the title is always valid UTF-8.

@@ -1,0 +1,43 @@
+// libFuzzer target for the quick-add parser: any bytes must parse without a crash, a
+// sanitizer report or an exception, and the result must be self-consistent.
+#include "tudushka/core/rrule.hpp"
+#include "tudushka/parser/quick_add.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+namespace {
+
+const date::time_zone* Zone(uint8_t selector) {
+  static const date::time_zone* zones[] = {
+      nullptr, date::locate_zone("Europe/Berlin"), date::locate_zone("America/New_York"),
+      date::locate_zone("Europe/Moscow"), date::locate_zone("Asia/Kolkata")};
+  return zones[selector % std::size(zones)];
+}
+
+void Check(bool ok) {
+  if (!ok) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // The first byte picks the zone and "now" (around DST changes in 2026), the rest is text.
+  uint8_t selector = size > 0 ? data[0] : 0;
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (size > 0) text.remove_prefix(1);
+  // 2026-03-08 00:00Z plus up to 255 six-hour steps: spans both spring and autumn changes.
+  std::chrono::sys_seconds now{std::chrono::seconds{1772928000LL + selector * 6LL * 3600}};
+  auto result = tudushka::parser::Parse(text, Zone(selector), now, selector & 1 ? "ru" : "en");
+
+  int last_end = 0;
+  for (const auto& span : result.spans) {
+    Check(span.start >= last_end && span.end > span.start);
+    last_end = span.end;
+  }
+  Check(result.priority >= 0 && result.priority <= 3);
+  Check(!(result.due_date && result.due_at));
+  if (result.recurrence) Check(tudushka::rrule::Validate(*result.recurrence).empty());
+  return 0;
+}
