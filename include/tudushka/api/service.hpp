@@ -17,6 +17,7 @@
 namespace tudushka::api {
 
 class Service;
+class ListCache;
 
 // What a handler gets: the request, the response to fill, the database and the
 // caller (authenticated on first use).
@@ -44,6 +45,7 @@ class Service : public server::WorkerApp {
   // Connects to the database (a failure is logged, not fatal: requests get 503
   // until PostgreSQL is reachable).
   Service(const core::Config& config, http::Metrics* metrics);
+  ~Service() override;
 
   void Serve(FCGX_Request& request) override;
   // Routes and answers one request; never throws.
@@ -51,6 +53,7 @@ class Service : public server::WorkerApp {
               int* route_index = nullptr);
 
   http::Metrics* metrics() const { return metrics_; }
+  ListCache& list_cache() { return *list_cache_; }
   const Router& router() const { return router_; }
 
  private:
@@ -61,6 +64,7 @@ class Service : public server::WorkerApp {
   http::Metrics* metrics_;
   db::Connection db_;
   Router router_;
+  std::unique_ptr<ListCache> list_cache_;
 };
 
 // The route table (exposed for the API root's endpoint map and tests).

@@ -77,15 +77,20 @@ void DeleteTask(db::Connection& db, std::int64_t user_id, std::int64_t task_id);
 TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& query);
 
 // The hot reads in one round trip: the bearer token is checked inside the query.
-// They answer {user id, result}, or nullopt when nothing matched (unknown token, no
-// such task, an empty page, or date bounds that need the zone first): the caller then
-// authenticates and uses GetTask/ListTasks, which tell 401 from 404 and count.
+// GetTaskWithToken answers {user id, task}, or nullopt when nothing matched (unknown
+// token or no such task): the caller then authenticates to tell 401 from 404.
 std::optional<std::pair<std::int64_t, Task>> GetTaskWithToken(db::Connection& db,
                                                               const std::string& token_hash,
                                                               std::int64_t task_id);
-std::optional<std::pair<std::int64_t, TaskPage>> ListTasksWithToken(db::Connection& db,
-                                                                     const std::string& token_hash,
-                                                                     const TaskQuery& query);
+
+// The caller behind a token hash plus a fingerprint of the state of all their tasks
+// (it changes with every insert, update and delete), for validating cached lists.
+struct CallerState {
+  Caller caller;
+  std::string tasks_state;
+};
+std::optional<CallerState> AuthenticateWithTasksState(db::Connection& db,
+                                                      const std::string& token_hash);
 
 // Idempotency-Key bookkeeping, called inside the transaction that does the POST.
 struct StoredResponse {

@@ -34,7 +34,7 @@ std::string SealSecret(std::string_view key, std::string_view plaintext);
 // nullopt when the box was not made with this key or was tampered with.
 std::optional<std::string> OpenSecret(std::string_view key, std::string_view sealed);
 
-// FNV-1a 64-bit: a fast, stable fingerprint (ETags), not a security hash.
+// A fast 64-bit fingerprint, stable across runs and machines (ETags); not a security hash.
 std::uint64_t Fingerprint(std::string_view data);
 
 }  // namespace tudushka::core
