@@ -40,7 +40,7 @@ void Connection::Connect() {
   conn_.reset();
   // Timestamps come back in UTC ISO form whatever the server's defaults are.
   const char* keys[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
-  const char* values[] = {url_.c_str(), "3", "tudushka", "-c TimeZone=UTC -c DateStyle=ISO",
+  const char* values[] = {url_.c_str(), "3", "tudushka", "-c TimeZone=UTC -c DateStyle=ISO -c plan_cache_mode=force_generic_plan -c client_min_messages=warning",
                           nullptr};
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   conn_.reset(c);
