@@ -1,0 +1,143 @@
+import { useState, type FormEvent } from 'react';
+import { auth } from '../api/endpoints';
+import { isApiError } from '../api/errors';
+import type { Language, Session } from '../api/types';
+import { useI18n } from '../i18n/I18nContext';
+import { Icon } from './Icon';
+import { browserTimeZone } from '../lib/dates';
+import { describeError } from '../lib/errorMessage';
+import { Field } from './Field';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export type AuthMode = 'signin' | 'signup';
+
+/** Sign-in and sign-up forms; a notice (e.g. "session expired") is shown above. */
+export function AuthPage(props: {
+  mode: AuthMode;
+  notice?: string;
+  onModeChange: (mode: AuthMode) => void;
+  onLanguageChange: (language: Language) => void;
+  onSignedIn: (session: Session) => void;
+}) {
+  const { t, language } = useI18n();
+  const { mode } = props;
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [email, setEmail] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [fields, setFields] = useState<Record<string, string>>({});
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setFields({});
+    try {
+      const session =
+        mode === 'signup'
+          ? await auth.register({
+              username: username.trim(),
+              password,
+              email: email.trim() || undefined,
+              language,
+              timezone: browserTimeZone(),
+            })
+          : await auth.login(username.trim(), password);
+      props.onSignedIn(session);
+    } catch (e) {
+      setBusy(false);
+      if (isApiError(e) && e.kind === 'unauthorized') setError(t('badCredentials'));
+      else if (isApiError(e) && e.status === 409) setFields({ username: t('usernameTaken') });
+      else {
+        if (isApiError(e)) setFields(e.fields);
+        setError(describeError(e, t, mode === 'signup' ? 'errSignUp' : 'errSignIn'));
+      }
+    }
+  }
+
+  const heading = mode === 'signup' ? t('createAccount') : t('signIn');
+  return (
+    <main id="main" className="auth-page">
+      <div className="auth-card">
+        <div className="auth-top">
+          <p className="brand" aria-hidden="true">
+            <Icon name="check" size={20} /> {t('appName')}
+          </p>
+          <LanguageSwitch onChange={props.onLanguageChange} />
+        </div>
+        <h1>{heading}</h1>
+        <p className="muted">{t('tagline')}</p>
+        {props.notice && (
+          <p className="banner banner-info" role="status">
+            {props.notice}
+          </p>
+        )}
+        {error && (
+          <p className="banner banner-error" role="alert">
+            {error}
+          </p>
+        )}
+        <form onSubmit={submit} noValidate>
+          <Field
+            label={t('username')}
+            hint={mode === 'signup' ? t('usernameHint') : undefined}
+            error={fields.username}
+          >
+            <input
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          </Field>
+          <Field
+            label={t('password')}
+            hint={mode === 'signup' ? t('passwordHint') : undefined}
+            error={fields.password}
+          >
+            <input
+              name="password"
+              type="password"
+              autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
+          {mode === 'signup' && (
+            <Field label={t('email')} error={fields.email}>
+              <input
+                name="email"
+                type="email"
+                autoComplete="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            </Field>
+          )}
+          <button type="submit" className="primary wide" disabled={busy}>
+            {busy ? (mode === 'signup' ? t('signingUp') : t('signingIn')) : heading}
+          </button>
+        </form>
+        <p className="auth-switch">
+          {mode === 'signup' ? t('haveAccount') : t('noAccount')}{' '}
+          <a
+            href={mode === 'signup' ? '/signin' : '/signup'}
+            onClick={(e) => {
+              e.preventDefault();
+              setError(undefined);
+              setFields({});
+              props.onModeChange(mode === 'signup' ? 'signin' : 'signup');
+            }}
+          >
+            {mode === 'signup' ? t('signIn') : t('createAccount')}
+          </a>
+        </p>
+      </div>
+    </main>
+  );
+}
