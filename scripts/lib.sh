@@ -23,6 +23,7 @@ profile_init() {
   PG_SOCK=$(pg_home)/sock
   API_SOCKET=$RUN_DIR/api.sock
   API_PIDFILE=$RUN_DIR/api.pid
+  BOT_PIDFILE=$RUN_DIR/bot.pid
   NGINX_PREFIX=$VAR/nginx
   NGINX_PIDFILE=$NGINX_PREFIX/nginx.pid
   DATABASE_URL="postgresql:///tudushka?host=$PG_SOCK&port=$PG_PORT&user=tudushka"

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kUserColumns =
     "id, username, email, language, timezone, ai_provider, ai_model, "
     "openai_key_box IS NOT NULL, perplexity_key_box IS NOT NULL, telegram_chat_id IS NOT NULL, "
-    "created_at";
+    "created_at, digest_hour";
 
 const db::Statement kInsertUser{
     "user_insert", "INSERT INTO users (username, password_hash, email, language, timezone) "
@@ -35,7 +35,8 @@ const db::Statement kUpdateProfile{
     "user_update",
     "UPDATE users SET email = $2, language = $3, timezone = $4, ai_provider = $5, ai_model = $6, "
     "openai_key_box = CASE WHEN $7::boolean THEN $8::bytea ELSE openai_key_box END, "
-    "perplexity_key_box = CASE WHEN $9::boolean THEN $10::bytea ELSE perplexity_key_box END "
+    "perplexity_key_box = CASE WHEN $9::boolean THEN $10::bytea ELSE perplexity_key_box END, "
+    "digest_hour = $11 "
     "WHERE id = $1"};
 const db::Statement kPasswordHash{"user_password", "SELECT password_hash FROM users WHERE id = $1"};
 const db::Statement kSetPassword{"user_set_password",
@@ -70,6 +71,7 @@ User ReadUser(const db::Result& r) {
   u.has_perplexity_key = r.GetBool(0, 8);
   u.telegram_linked = r.GetBool(0, 9);
   u.created_at = Iso(r.Get(0, 10));
+  if (!r.IsNull(0, 11)) u.digest_hour = static_cast<int>(r.GetInt(0, 11));
   return u;
 }
 
@@ -177,6 +179,8 @@ User UpdateProfile(db::Connection& db, std::int64_t user_id, const ProfilePatch&
   if (p.ai_provider && *p.ai_provider && **p.ai_provider != "openai" &&
       **p.ai_provider != "perplexity")
     bad["ai_provider"] = "must be \"openai\" or \"perplexity\"";
+  if (p.digest_hour && *p.digest_hour && (**p.digest_hour < 0 || **p.digest_hour > 23))
+    bad["digest_hour"] = "must be an hour from 0 to 23, or null";
   if (!bad.empty()) throw Invalid(bad);
   bool keys = (p.openai_api_key && *p.openai_api_key) || (p.perplexity_api_key && *p.perplexity_api_key);
   if (keys && secret_key.size() != 32)
@@ -193,7 +197,8 @@ User UpdateProfile(db::Connection& db, std::int64_t user_id, const ProfilePatch&
     db.Exec(kUpdateProfile.name,
             {user_id, email, p.language.value_or(u.language), p.timezone.value_or(u.timezone),
              provider, model, p.openai_api_key.has_value(), SealedParam(openai, secret_key),
-             p.perplexity_api_key.has_value(), SealedParam(perplexity, secret_key)});
+             p.perplexity_api_key.has_value(), SealedParam(perplexity, secret_key),
+             p.digest_hour ? *p.digest_hour : u.digest_hour});
     return GetUser(db, user_id);
   });
 }

@@ -2,8 +2,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 #include <fstream>
 

@@ -27,7 +27,8 @@ class HttpTest : public CppUnit::TestFixture {
         http::ErrorBody(e, "r1"));
   }
   void validationMessageNamesFields() {
-    auto e = http::ValidationFailed({{"title", "required"}, {"priority", "must be between 0 and 3"}});
+    auto e =
+        http::ValidationFailed({{"title", "required"}, {"priority", "must be between 0 and 3"}});
     CPPUNIT_ASSERT_EQUAL(422, e.status());
     CPPUNIT_ASSERT_EQUAL(std::string("priority must be between 0 and 3; title is required"),
                          std::string(e.what()));

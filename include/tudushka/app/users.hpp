@@ -23,6 +23,7 @@ struct User {
   bool has_perplexity_key = false;
   bool telegram_linked = false;
   std::string created_at;
+  std::optional<int> digest_hour;  // local hour of the bot's morning digest; nullopt = off
 };
 
 struct Session {
@@ -56,6 +57,7 @@ struct ProfilePatch {
   std::optional<std::optional<std::string>> ai_model;
   std::optional<std::optional<std::string>> openai_api_key;
   std::optional<std::optional<std::string>> perplexity_api_key;
+  std::optional<std::optional<int>> digest_hour;  // 0..23, or inner nullopt = off
 };
 
 struct TelegramLink {
