@@ -119,7 +119,7 @@ void Service::Serve(FCGX_Request& fcgi) {
                               {"user_id", user_id ? std::to_string(user_id) : "-"}});
 }
 
-void Service::Handle(const http::Request& req, http::Response& res, std::int64_t* user_id,
+void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user_id,
                      int* route_index) {
   std::int64_t ignored_user = 0;
   int ignored_route = -1;
@@ -159,7 +159,7 @@ void Service::Handle(const http::Request& req, http::Response& res, std::int64_t
   }
 }
 
-void Service::Dispatch(const http::Request& req, http::Response& res, std::int64_t* user_id,
+void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id,
                        int* route_index) {
   Context c{req, res, db_, config_, *this, std::nullopt, 0};
   try {
@@ -180,7 +180,7 @@ void Service::Dispatch(const http::Request& req, http::Response& res, std::int64
       e.headers.emplace_back("Allow", match.allow);
       throw e;
     }
-    const_cast<http::Request&>(req).params = match.params;
+    req.params = std::move(match.params);
     db_.EnsureOpen();
     match.route->handler(c);
     *user_id = c.user_id;

@@ -130,7 +130,7 @@ class Master {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-      if (CheckConfigExit(status)) continue;
+      NoteConfigExit(status);
       if (Remove(retired_, pid)) {
         core::LogInfo("retired worker exited", {{"worker_pid", Str(pid)}, {"how", DescribeExit(status)}});
       } else if (Remove(incoming_, pid)) {
@@ -144,12 +144,13 @@ class Master {
     }
   }
 
-  bool CheckConfigExit(int status) {
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != kExitConfig || stopping_) return false;
+  // A worker that exits with kExitConfig cannot work with this configuration: respawning
+  // would loop, so the whole pool stops with that code (systemd then leaves it down).
+  void NoteConfigExit(int status) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != kExitConfig || stopping_) return;
     core::LogError("a worker reported a configuration error; stopping the pool");
     exit_code_ = kExitConfig;
     g_signals.terminate = 1;
-    return false;
   }
 
   static bool Remove(std::vector<Slot>& list, pid_t pid) {

@@ -49,7 +49,7 @@ class Service : public server::WorkerApp {
 
   void Serve(FCGX_Request& request) override;
   // Routes and answers one request; never throws.
-  void Handle(const http::Request& req, http::Response& res, std::int64_t* user_id = nullptr,
+  void Handle(http::Request& req, http::Response& res, std::int64_t* user_id = nullptr,
               int* route_index = nullptr);
 
   http::Metrics* metrics() const { return metrics_; }
@@ -57,7 +57,7 @@ class Service : public server::WorkerApp {
   const Router& router() const { return router_; }
 
  private:
-  void Dispatch(const http::Request& req, http::Response& res, std::int64_t* user_id,
+  void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id,
                 int* route_index);
 
   core::Config config_;
