@@ -41,6 +41,7 @@ app::TaskInput ReadTaskInput(const rapidjson::Document& body) {
   if (tags.present) t.tags = tags.value;
   auto position = in.Int("position", INT32_MIN, INT32_MAX);
   if (position.present) t.position = position.value;
+  for (auto& [field, reason] : app::TaskInputErrors(t)) errors.emplace(field, reason);
   ThrowIfInvalid(errors);
   return t;
 }

@@ -178,8 +178,8 @@ struct State {
   std::optional<std::int64_t> position;
 };
 
-// Normalises instants to UTC ISO and checks every rule; throws Invalid.
-void Validate(State& s) {
+// Normalises instants to UTC ISO and checks every rule; returns field -> reason.
+std::map<std::string, std::string> CheckState(State& s) {
   std::map<std::string, std::string> bad;
   auto trimmed = s.title;
   trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
@@ -210,6 +210,11 @@ void Validate(State& s) {
   }
   if (s.position && (*s.position < INT32_MIN || *s.position > INT32_MAX))
     bad["position"] = "is out of range";
+  return bad;
+}
+
+void Validate(State& s) {
+  auto bad = CheckState(s);
   if (!bad.empty()) throw Invalid(bad);
 }
 
@@ -273,6 +278,19 @@ const std::vector<const db::Statement*>& TaskStatements() {
     return v;
   }();
   return all;
+}
+
+std::map<std::string, std::string> TaskInputErrors(const TaskInput& in) {
+  State s;
+  s.title = in.title.value_or("-");  // absent is not an error here (PATCH)
+  s.description = in.description.value_or("");
+  s.due_date = in.due_date.value_or(std::nullopt);
+  s.due_at = in.due_at.value_or(std::nullopt);
+  s.remind_at = in.remind_at.value_or(std::nullopt);
+  s.recurrence = in.recurrence.value_or(std::nullopt);
+  s.tags = in.tags;
+  s.position = in.position;
+  return CheckState(s);
 }
 
 Task CreateTask(db::Connection& db, const Caller& caller, const TaskInput& in) {

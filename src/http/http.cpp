@@ -39,6 +39,13 @@ std::map<std::string, std::string> Request::Query() const {
     if (!key || !value)
       throw HttpError(422, "validation_failed", "query string has a malformed %-escape",
                       {{"query", "malformed percent-encoding"}});
+    if (!json::ValidUtf8(*key) || !json::ValidUtf8(*value) ||
+        value->find('\0') != std::string::npos) {
+      std::string name = json::ValidUtf8(*key) ? *key : "query";
+      throw HttpError(422, "validation_failed",
+                      "query parameter " + name + " must be UTF-8 text without NUL characters",
+                      {{name, "must be UTF-8 text without NUL characters"}});
+    }
     out[*key] = *value;
   }
   return out;

@@ -7,7 +7,9 @@ namespace tudushka::json {
 rapidjson::Document ParseObject(std::string_view body) {
   rapidjson::Document doc;
   if (body.empty()) throw BadJson("request body is empty; expected a JSON object");
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  // Iterative: a deeply nested body must not recurse the worker's stack away.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
+                                                                                    body.size());
   if (doc.HasParseError()) {
     std::string at = " (at byte " + std::to_string(doc.GetErrorOffset()) + ")";
     switch (doc.GetParseError()) {
@@ -22,6 +24,31 @@ rapidjson::Document ParseObject(std::string_view body) {
   }
   if (!doc.IsObject()) throw BadJson("request body must be a JSON object");
   return doc;
+}
+
+bool ValidUtf8(std::string_view s) {
+  static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    std::size_t n;  // continuation bytes
+    if (c < 0x80) n = 0;
+    else if ((c >> 5) == 0x6) n = 1;
+    else if ((c >> 4) == 0xE) n = 2;
+    else if ((c >> 3) == 0x1E) n = 3;
+    else return false;
+    if (s.size() - i <= n) return false;
+    std::uint32_t cp = n == 0 ? c : c & (0x3F >> n);
+    for (std::size_t k = 1; k <= n; ++k) {
+      unsigned char cc = s[i + k];
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return false;
+    i += n + 1;
+  }
+  return true;
 }
 
 std::size_t CountChars(std::string_view utf8) {

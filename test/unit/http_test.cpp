@@ -49,6 +49,16 @@ class HttpTest : public CppUnit::TestFixture {
     http::Request r;
     r.query_string = "q=%zz";
     CPPUNIT_ASSERT_THROW(r.Query(), http::HttpError);
+    for (const char* bad : {"q=%C3%28", "tag=%ff", "q=%00"}) {
+      r.query_string = bad;
+      try {
+        r.Query();
+        CPPUNIT_FAIL(std::string("accepted ") + bad);
+      } catch (const http::HttpError& e) {
+        CPPUNIT_ASSERT_EQUAL(422, e.status());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), e.fields().size());
+      }
+    }
     CPPUNIT_ASSERT_EQUAL(std::string("a%20b%2F"), http::UrlEncode("a b/"));
   }
   void etagsMatchLists() {

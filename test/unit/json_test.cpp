@@ -15,6 +15,8 @@ class JsonTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(nullableAndAbsentAreDistinct);
   CPPUNIT_TEST(arraysAreChecked);
   CPPUNIT_TEST(requireFlagsMissing);
+  CPPUNIT_TEST(deepNestingDoesNotRecurse);
+  CPPUNIT_TEST(utf8Validation);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -87,6 +89,22 @@ class JsonTest : public CppUnit::TestFixture {
     r.StringArray("many", 2, 50);
     CPPUNIT_ASSERT_EQUAL(std::string("must be an array of strings"), errors["bad"]);
     CPPUNIT_ASSERT_EQUAL(std::string("must have at most 2 items"), errors["many"]);
+  }
+  void deepNestingDoesNotRecurse() {
+    // 200 000 levels overflowed a worker's stack with the recursive parser.
+    std::string deep = R"({"a":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+    CPPUNIT_ASSERT(ParseObject(deep).IsObject());
+    CPPUNIT_ASSERT_THROW(ParseObject(R"({"a":)" + std::string(200000, '[') + "}"), BadJson);
+  }
+  void utf8Validation() {
+    CPPUNIT_ASSERT(ValidUtf8("plain ascii"));
+    CPPUNIT_ASSERT(ValidUtf8("молоко 🥛"));
+    CPPUNIT_ASSERT(!ValidUtf8("\xc3\x28"));          // bad continuation
+    CPPUNIT_ASSERT(!ValidUtf8("\xff"));              // never valid
+    CPPUNIT_ASSERT(!ValidUtf8("x\xe2\x82"));         // truncated
+    CPPUNIT_ASSERT(!ValidUtf8("\xc0\xaf"));          // overlong '/'
+    CPPUNIT_ASSERT(!ValidUtf8("\xed\xa0\x80"));      // surrogate
+    CPPUNIT_ASSERT(!ValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   }
   void requireFlagsMissing() {
     auto d = ParseObject("{}");

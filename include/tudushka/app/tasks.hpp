@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,10 @@ struct TaskPage {
 // Orderings accepted by ListTasks, in the form the API takes them.
 const std::vector<std::string>& TaskOrderings();
 const std::vector<const db::Statement*>& TaskStatements();
+
+// The problems of the fields sent, each named (bad dates, both dues, bad RRULE ...), so a
+// client hears about every bad field at once. Absent fields are not checked.
+std::map<std::string, std::string> TaskInputErrors(const TaskInput& input);
 
 // Throws Invalid naming each bad field (title missing, due_date with due_at, bad RRULE ...).
 Task CreateTask(db::Connection& db, const Caller& caller, const TaskInput& input);

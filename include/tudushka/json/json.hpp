@@ -26,6 +26,9 @@ class BadJson : public std::runtime_error {
 // message that says what is wrong and where.
 rapidjson::Document ParseObject(std::string_view body);
 
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or stray bytes).
+bool ValidUtf8(std::string_view s);
+
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t CountChars(std::string_view utf8);
 
