@@ -1,6 +1,6 @@
 // One runner for every CppUnit suite: suites register themselves with
 // CPPUNIT_TEST_SUITE_REGISTRATION; this main runs them (optionally only those
-// whose name contains argv[1]) and prints a machine-readable tally that
+// selected by argv[1], see Selected) and prints a machine-readable tally that
 // scripts/test sums into the final "N passed, N failed" line.
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
@@ -31,10 +31,30 @@ class Selection : public CppUnit::TestComposite {
   std::vector<CppUnit::Test*> tests_;
 };
 
-// Collects every leaf test whose name contains `filter` into `out`.
+// `filter` is comma-separated substrings: a test runs when its name contains one of the
+// plain ones (or there are none) and none of those written with a leading '-'.
+bool Selected(const std::string& name, const std::string& filter) {
+  bool any_include = false, included = false;
+  std::size_t start = 0;
+  while (start <= filter.size()) {
+    std::size_t comma = filter.find(',', start);
+    std::string part = filter.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? filter.size() + 1 : comma + 1;
+    if (part.empty()) continue;
+    if (part[0] == '-') {
+      if (name.find(part.substr(1)) != std::string::npos) return false;
+    } else {
+      any_include = true;
+      included = included || name.find(part) != std::string::npos;
+    }
+  }
+  return !any_include || included;
+}
+
+// Collects every selected leaf test into `out`.
 void Collect(CppUnit::Test* test, const std::string& filter, Selection* out) {
   if (test->getChildTestCount() == 0) {
-    if (filter.empty() || test->getName().find(filter) != std::string::npos) out->Add(test);
+    if (Selected(test->getName(), filter)) out->Add(test);
     return;
   }
   for (int i = 0; i < test->getChildTestCount(); ++i) Collect(test->getChildTestAt(i), filter, out);

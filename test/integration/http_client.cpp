@@ -157,8 +157,32 @@ std::string Response::ErrorCode() const {
   return code->value.GetString();
 }
 
+// Behind the validating proxy (prism, TUDUSHKA_CONTRACT_URL), every answer is checked
+// against openapi.yaml and the findings come back in an sl-violations header. A finding
+// about the response is drift between the server and its spec: the test fails on it.
+// (Findings about the request are expected: the suites send bad requests on purpose.)
+void CheckContract(const Response& response) {
+  std::string violations = response.Header("sl-violations");
+  if (violations.empty()) return;
+  rapidjson::Document doc;
+  doc.Parse(violations.data(), violations.size());
+  if (doc.HasParseError() || !doc.IsArray()) return;
+  for (const auto& v : doc.GetArray()) {
+    if (!v.IsObject() || !v.HasMember("location") || !v["location"].IsArray() ||
+        v["location"].Empty() || !v["location"][0].IsString())
+      continue;
+    if (std::string(v["location"][0].GetString()) != "response") continue;
+    if (v.HasMember("severity") && v["severity"].IsString() &&
+        std::string(v["severity"].GetString()) != "Error")
+      continue;
+    throw std::runtime_error("the response breaks openapi.yaml: " + violations + "\n" +
+                             response.Describe());
+  }
+}
+
 std::string BaseUrl() {
-  const char* env = std::getenv("TUDUSHKA_BASE_URL");
+  const char* contract = std::getenv("TUDUSHKA_CONTRACT_URL");
+  const char* env = contract != nullptr && *contract != '\0' ? contract : std::getenv("TUDUSHKA_BASE_URL");
   std::string url = env != nullptr && *env != '\0' ? env : "http://127.0.0.1:18080";
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
@@ -221,6 +245,7 @@ Response Call(const std::string& method, const std::string& path, const std::str
     response.is_json = !response.json.HasParseError();
     if (!response.is_json) response.json.SetNull();
   }
+  CheckContract(response);
   return response;
 }
 
