@@ -37,13 +37,15 @@ http::HttpError Unauthorized(const std::string& message) {
 // Rendered lists kept per worker (validated on every hit; see list_cache.hpp).
 constexpr std::size_t kListCacheBytes = 2 << 20;
 
-constexpr const char* kCorsHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
+constexpr const char* kCorsHeaders =
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
 
 }  // namespace
 
 std::string Context::TokenHash() const {
   std::string_view auth = req.Header("authorization");
-  if (auth.size() < 8 || auth.size() > 300 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
+  if (auth.size() < 8 || auth.size() > 300 ||
+      (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
     return "";
   return core::Sha256Hex(auth.substr(7));
 }
@@ -51,7 +53,8 @@ std::string Context::TokenHash() const {
 const app::Caller& Context::Caller() {
   if (caller) return *caller;
   std::string_view auth = req.Header("authorization");
-  if (auth.empty()) throw Unauthorized("authentication required: send Authorization: Bearer <token>");
+  if (auth.empty())
+    throw Unauthorized("authentication required: send Authorization: Bearer <token>");
   if (auth.size() < 8 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
     throw Unauthorized("the Authorization header must be 'Bearer <token>'");
   caller = app::Authenticate(db, std::string(auth.substr(7)));
@@ -77,8 +80,11 @@ void Reply(Context& c, int status, std::string body) {
 }
 
 Service::Service(const core::Config& config, http::Metrics* metrics)
-    : config_(config), metrics_(metrics), db_(config.database_url, AllStatements()),
-      router_(Routes()), list_cache_(std::make_unique<ListCache>(kListCacheBytes)) {
+    : config_(config),
+      metrics_(metrics),
+      db_(config.database_url, AllStatements()),
+      router_(Routes()),
+      list_cache_(std::make_unique<ListCache>(kListCacheBytes)) {
   try {
     db_.Connect();
   } catch (const db::Unavailable& e) {
@@ -97,9 +103,9 @@ void Service::Serve(FCGX_Request& fcgi) {
   std::int64_t user_id = 0;
   int route = -1;
   if (too_large) {
-    http::HttpError e(413, "too_large",
-                      "request body is over the limit of " + std::to_string(config_.body_limit) +
-                          " bytes");
+    http::HttpError e(
+        413, "too_large",
+        "request body is over the limit of " + std::to_string(config_.body_limit) + " bytes");
     res.status = 413;
     res.body = http::ErrorBody(e, req.request_id);
   } else {
@@ -138,8 +144,7 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       if (safe && attempt == 0) continue;
       if (metrics_) metrics_->RecordDbError();
       core::LogWarn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
-      http::HttpError err(503, "unavailable",
-                          "the database is unavailable; try again in a moment");
+      http::HttpError err(503, "unavailable", "the database is unavailable; try again in a moment");
       res = http::Response{};
       res.status = 503;
       res.SetHeader("Retry-After", "1");
@@ -239,8 +244,8 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
   } catch (const db::UniqueViolation& e) {
     res = http::Response{};
     res.status = 409;
-    res.body = http::ErrorBody(http::HttpError(409, "conflict", "that already exists"),
-                               req.request_id);
+    res.body =
+        http::ErrorBody(http::HttpError(409, "conflict", "that already exists"), req.request_id);
   } catch (const std::exception& e) {
     // The one place anything unexpected is caught: log it, answer JSON 500, keep serving.
     core::LogError("unhandled error", {{"request_id", req.request_id}, {"error", e.what()}});

@@ -58,7 +58,8 @@ void Idempotent(Context& c, F&& create) {
     return;
   }
   if (key.size() > 255)
-    throw http::HttpError(422, "validation_failed", "Idempotency-Key must be at most 255 characters",
+    throw http::HttpError(422, "validation_failed",
+                          "Idempotency-Key must be at most 255 characters",
                           {{"Idempotency-Key", "too long"}});
   std::int64_t user = c.Caller().user_id;
   std::string hash = core::Sha256Hex(c.req.path + "\n" + c.req.body);

@@ -25,7 +25,10 @@ void WriteUser(json::Writer& w, const app::User& u) {
   w.Key("telegram_linked");
   w.Bool(u.telegram_linked);
   w.Key("digest_hour");
-  if (u.digest_hour) w.Int(*u.digest_hour); else w.Null();
+  if (u.digest_hour)
+    w.Int(*u.digest_hour);
+  else
+    w.Null();
   w.Key("created_at");
   json::String(w, u.created_at);
   w.EndObject();

@@ -12,7 +12,7 @@
 namespace tudushka::app {
 namespace {
 
-#define TASK_COLUMNS                                                                     \
+#define TASK_COLUMNS                                                                         \
   "id, title, description, completed, completed_at, priority, due_date, due_at, remind_at, " \
   "recurrence, array_to_json(tags)::text, position, created_at, updated_at"
 
@@ -20,14 +20,16 @@ const db::Statement kInsert{
     "task_insert",
     "INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, "
     "due_at, remind_at, recurrence, tags, position) "
-    "VALUES ($1, $2, $3, $4, CASE WHEN $4::boolean THEN now() END, $5, $6, $7, $8, $9, $10::text[], "
+    "VALUES ($1, $2, $3, $4, CASE WHEN $4::boolean THEN now() END, $5, $6, $7, $8, $9, "
+    "$10::text[], "
     "COALESCE($11, (SELECT COALESCE(max(position), 0) + 1 FROM tasks WHERE user_id = $1))) "
     "RETURNING " TASK_COLUMNS};
 const db::Statement kGet{"task_get",
                          "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2"};
 const db::Statement kGetByToken{
     "task_get_by_token",
-    "SELECT " TASK_COLUMNS ", user_id FROM tasks WHERE id = $1 AND user_id = "
+    "SELECT " TASK_COLUMNS
+    ", user_id FROM tasks WHERE id = $1 AND user_id = "
     "(SELECT user_id FROM sessions WHERE token_hash = $2 AND expires_at > now())"};
 const db::Statement kCallerState{
     "caller_tasks_state",
@@ -36,9 +38,9 @@ const db::Statement kCallerState{
     " FROM tasks t WHERE t.user_id = s.user_id) "
     "FROM sessions s JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.expires_at > now()"};
-const db::Statement kGetForUpdate{
-    "task_get_for_update",
-    "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE"};
+const db::Statement kGetForUpdate{"task_get_for_update",
+                                  "SELECT " TASK_COLUMNS
+                                  " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE"};
 const db::Statement kUpdate{
     "task_update",
     "UPDATE tasks SET title = $3, description = $4, completed = $5, "
@@ -63,14 +65,12 @@ const db::Statement kIdemClaim{
     "idem_claim",
     "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) "
     "ON CONFLICT DO NOTHING RETURNING 1"};
-const db::Statement kIdemGet{
-    "idem_get",
-    "SELECT request_hash, status, body, location FROM idempotency_keys "
-    "WHERE user_id = $1 AND key = $2"};
-const db::Statement kIdemStore{
-    "idem_store",
-    "UPDATE idempotency_keys SET status = $3, body = $4, location = $5 "
-    "WHERE user_id = $1 AND key = $2"};
+const db::Statement kIdemGet{"idem_get",
+                             "SELECT request_hash, status, body, location FROM idempotency_keys "
+                             "WHERE user_id = $1 AND key = $2"};
+const db::Statement kIdemStore{"idem_store",
+                               "UPDATE idempotency_keys SET status = $3, body = $4, location = $5 "
+                               "WHERE user_id = $1 AND key = $2"};
 
 // One list statement per ordering: each can walk its own index.
 struct Ordering {
@@ -92,9 +92,12 @@ std::string ListSql(const char* order_by) {
          "WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)"
          " AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3)"
          " AND ($4::text IS NULL OR tags @> ARRAY[$4::text])"
-         " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < $5)"
-         " AND ($6::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) >= $6)"
-         " ORDER BY " + order_by + " LIMIT $8 OFFSET $9";
+         " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < "
+         "$5)"
+         " AND ($6::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) "
+         ">= $6)"
+         " ORDER BY " +
+         order_by + " LIMIT $8 OFFSET $9";
 }
 
 struct ListStatements {
@@ -105,7 +108,8 @@ struct ListStatements {
       names.push_back(std::string("task_list") + o.api);
       sqls.push_back(ListSql(o.sql));
     }
-    for (size_t i = 0; i < names.size(); ++i) by_user.push_back({names[i].c_str(), sqls[i].c_str()});
+    for (size_t i = 0; i < names.size(); ++i)
+      by_user.push_back({names[i].c_str(), sqls[i].c_str()});
   }
 };
 
@@ -190,7 +194,8 @@ std::map<std::string, std::string> CheckState(State& s) {
   if (s.tags && s.tags->size() > 20) bad["tags"] = "must have at most 20 items";
   if (s.tags)
     for (const auto& tag : *s.tags)
-      if (tag.empty() || json::CountChars(tag) > 50) bad["tags"] = "each item must be 1 to 50 characters";
+      if (tag.empty() || json::CountChars(tag) > 50)
+        bad["tags"] = "each item must be 1 to 50 characters";
   if (s.due_date && !core::ParseDate(*s.due_date)) bad["due_date"] = "must be a date YYYY-MM-DD";
   auto instant = [&](const char* name, std::optional<std::string>& v) {
     if (!v) return;
@@ -270,10 +275,9 @@ const std::vector<std::string>& TaskOrderings() {
 
 const std::vector<const db::Statement*>& TaskStatements() {
   static const std::vector<const db::Statement*> all = [] {
-    std::vector<const db::Statement*> v = {&kInsert, &kGet, &kGetByToken, &kCallerState, &kGetForUpdate,
-                                           &kUpdate,          &kDelete,   &kCount,
-                                           &kIdemDeleteExpired, &kIdemClaim, &kIdemGet,
-                                           &kIdemStore};
+    std::vector<const db::Statement*> v = {
+        &kInsert, &kGet,   &kGetByToken,        &kCallerState, &kGetForUpdate, &kUpdate,
+        &kDelete, &kCount, &kIdemDeleteExpired, &kIdemClaim,   &kIdemGet,      &kIdemStore};
     for (const auto& s : Lists().by_user) v.push_back(&s);
     return v;
   }();
@@ -307,9 +311,9 @@ Task CreateTask(db::Connection& db, const Caller& caller, const TaskInput& in) {
   s.tags = CleanTags(in.tags.value_or(std::vector<std::string>{}));
   s.position = in.position;
   Validate(s);
-  auto r = db.Exec(kInsert.name, {caller.user_id, s.title, s.description, s.completed, s.priority,
-                                  s.due_date, s.due_at, s.remind_at, s.recurrence,
-                                  TagsParam(s.tags), s.position});
+  auto r = db.Exec(kInsert.name,
+                   {caller.user_id, s.title, s.description, s.completed, s.priority, s.due_date,
+                    s.due_at, s.remind_at, s.recurrence, TagsParam(s.tags), s.position});
   return ReadTask(r, 0);
 }
 
@@ -319,8 +323,8 @@ Task GetTask(db::Connection& db, std::int64_t user_id, std::int64_t task_id) {
   return ReadTask(r, 0);
 }
 
-Task UpdateTask(db::Connection& db, const Caller& caller, std::int64_t task_id,
-                const TaskInput& p, const std::function<bool(const Task&)>& precondition) {
+Task UpdateTask(db::Connection& db, const Caller& caller, std::int64_t task_id, const TaskInput& p,
+                const std::function<bool(const Task&)>& precondition) {
   return db.InTransaction([&] {
     auto r = db.Exec(kGetForUpdate.name, {task_id, caller.user_id});
     if (r.Empty()) throw NotFound("no task with id " + std::to_string(task_id));
@@ -374,11 +378,13 @@ ListPlan PlanList(const TaskQuery& q, const date::time_zone* tz) {
     }
   }
   if (!known)
-    bad["ordering"] = "must be one of created_at, -created_at, due_at, -due_at, priority, "
-                      "-priority, position";
+    bad["ordering"] =
+        "must be one of created_at, -created_at, due_at, -due_at, priority, "
+        "-priority, position";
   if (q.limit < 1 || q.limit > 500) bad["limit"] = "must be between 1 and 500";
   if (q.offset < 0) bad["offset"] = "must not be negative";
-  auto bound = [&](const char* name, const std::optional<std::string>& v) -> std::optional<std::string> {
+  auto bound = [&](const char* name,
+                   const std::optional<std::string>& v) -> std::optional<std::string> {
     if (!v) return std::nullopt;
     if (auto day = core::ParseDate(*v))
       return core::FormatInstant(rrule::ToInstant(date::local_seconds(date::local_days(*day)), tz));
@@ -412,8 +418,9 @@ TaskPage ReadPage(const db::Result& r) {
 
 TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& q) {
   ListPlan plan = PlanList(q, core::FindZone(caller.timezone));
-  std::vector<db::Param> params = {caller.user_id, q.completed, plan.pattern,    q.tag,  plan.before,
-                                   plan.after,     caller.timezone, q.limit, q.offset};
+  std::vector<db::Param> params = {caller.user_id,  q.completed, plan.pattern,
+                                   q.tag,           plan.before, plan.after,
+                                   caller.timezone, q.limit,     q.offset};
   TaskPage page = ReadPage(db.Exec(Lists().by_user[plan.ordering].name, params));
   if (page.results.empty()) {
     params.erase(params.begin() + 7, params.end());

@@ -14,11 +14,13 @@ constexpr const char* kUserColumns =
     "created_at, digest_hour";
 
 const db::Statement kInsertUser{
-    "user_insert", "INSERT INTO users (username, password_hash, email, language, timezone) "
-                   "VALUES ($1, $2, $3, $4, $5) RETURNING id"};
+    "user_insert",
+    "INSERT INTO users (username, password_hash, email, language, timezone) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id"};
 const db::Statement kUserByName{
     "user_by_name", "SELECT id, password_hash FROM users WHERE lower(username) = lower($1)"};
-const std::string kSelectUserSql = std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1";
+const std::string kSelectUserSql =
+    std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1";
 const db::Statement kSelectUser{"user_get", kSelectUserSql.c_str()};
 const db::Statement kInsertSession{
     "session_insert",
@@ -29,8 +31,8 @@ const db::Statement kAuthenticate{
     "SELECT s.user_id, u.timezone, u.language FROM sessions s JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.expires_at > now()"};
 const db::Statement kRevoke{"session_revoke", "DELETE FROM sessions WHERE token_hash = $1"};
-const db::Statement kRevokeOthers{
-    "session_revoke_others", "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2"};
+const db::Statement kRevokeOthers{"session_revoke_others",
+                                  "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2"};
 const db::Statement kUpdateProfile{
     "user_update",
     "UPDATE users SET email = $2, language = $3, timezone = $4, ai_provider = $5, ai_model = $6, "
@@ -93,8 +95,8 @@ bool ValidEmail(const std::string& email) {
 
 const std::vector<const db::Statement*>& UserStatements() {
   static const std::vector<const db::Statement*> all = {
-      &kInsertUser,    &kUserByName,   &kSelectUser,   &kInsertSession,   &kAuthenticate,
-      &kRevoke,        &kRevokeOthers, &kUpdateProfile, &kPasswordHash,   &kSetPassword,
+      &kInsertUser,      &kUserByName,     &kSelectUser,    &kInsertSession, &kAuthenticate,
+      &kRevoke,          &kRevokeOthers,   &kUpdateProfile, &kPasswordHash,  &kSetPassword,
       &kDeleteLinkCodes, &kInsertLinkCode, &kUnlink};
   return all;
 }
@@ -119,7 +121,8 @@ User Register(db::Connection& db, const Registration& r) {
   if (r.password.size() > 1024) bad["password"] = "must be at most 1024 bytes";
   if (r.email && !ValidEmail(*r.email)) bad["email"] = "is not an email address";
   if (!ValidLanguage(r.language)) bad["language"] = "must be \"ru\" or \"en\"";
-  if (!core::FindZone(r.timezone)) bad["timezone"] = "is not an IANA time zone (e.g. Europe/Moscow)";
+  if (!core::FindZone(r.timezone))
+    bad["timezone"] = "is not an IANA time zone (e.g. Europe/Moscow)";
   if (!bad.empty()) throw Invalid(bad);
   std::string hash = core::HashPassword(r.password);
   try {
@@ -182,7 +185,8 @@ User UpdateProfile(db::Connection& db, std::int64_t user_id, const ProfilePatch&
   if (p.digest_hour && *p.digest_hour && (**p.digest_hour < 0 || **p.digest_hour > 23))
     bad["digest_hour"] = "must be an hour from 0 to 23, or null";
   if (!bad.empty()) throw Invalid(bad);
-  bool keys = (p.openai_api_key && *p.openai_api_key) || (p.perplexity_api_key && *p.perplexity_api_key);
+  bool keys =
+      (p.openai_api_key && *p.openai_api_key) || (p.perplexity_api_key && *p.perplexity_api_key);
   if (keys && secret_key.size() != 32)
     throw std::runtime_error("TUDUSHKA_SECRET_KEY is not configured: cannot store API keys");
 

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
       std::cout << "tudushka-api " TUDUSHKA_VERSION "\n";
       return 0;
     } else {
-      std::cerr << (arg == "--help" || arg == "-h" ? "" : "unknown argument: " + arg + "\n") << kUsage;
+      std::cerr << (arg == "--help" || arg == "-h" ? "" : "unknown argument: " + arg + "\n")
+                << kUsage;
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }
   }

@@ -39,13 +39,25 @@ long ParseDuration(const std::string& name, const std::string& value) {
   long unit = 1;
   std::string digits = value;
   switch (value.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: unit = 0;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      unit = 0;
   }
-  if (unit != 0) digits.pop_back(); else unit = 1;
+  if (unit != 0)
+    digits.pop_back();
+  else
+    unit = 1;
   return ParseLong(name, digits, 1, 10L * 365 * 86400 / unit) * unit;
 }
 
@@ -98,8 +110,9 @@ Config ParseConfig(const Settings& s) {
   if (auto v = get("TUDUSHKA_SECRET_KEY")) {
     auto key = HexDecode(*v);
     if (!key || key->size() != 32)
-      throw ConfigError("TUDUSHKA_SECRET_KEY: expected 64 hex characters (32 bytes); generate one "
-                        "with `tudushka-api --generate-key`");
+      throw ConfigError(
+          "TUDUSHKA_SECRET_KEY: expected 64 hex characters (32 bytes); generate one "
+          "with `tudushka-api --generate-key`");
     c.secret_key = *key;
   }
   if (auto v = get("TELEGRAM_BOT_USERNAME")) c.telegram_bot_username = *v;

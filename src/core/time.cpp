@@ -26,8 +26,8 @@ std::string FormatInstant(Micros t) {
 
 std::optional<date::year_month_day> ParseDate(std::string_view s) {
   int y, m, d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, y) ||
-      !Digits(s, 5, 2, m) || !Digits(s, 8, 2, d))
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, y) || !Digits(s, 5, 2, m) ||
+      !Digits(s, 8, 2, d))
     return std::nullopt;
   date::year_month_day ymd{date::year{y}, date::month(m), date::day(d)};
   if (!ymd.ok()) return std::nullopt;

@@ -50,7 +50,8 @@ void Connection::Connect() {
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   conn_.reset(c);
   if (!c || PQstatus(c) != CONNECTION_OK)
-    throw Unavailable("cannot connect to PostgreSQL: " + Trimmed(c ? PQerrorMessage(c) : "out of memory"), "");
+    throw Unavailable(
+        "cannot connect to PostgreSQL: " + Trimmed(c ? PQerrorMessage(c) : "out of memory"), "");
   for (const Statement* s : statements_) {
     Check(PQprepare(c, s->name, s->sql, 0, nullptr));
   }

@@ -11,8 +11,8 @@ namespace tudushka::http {
 Metrics* Metrics::CreateShared() {
   static_assert(std::atomic<std::uint64_t>::is_always_lock_free,
                 "shared-memory counters need lock-free atomics");
-  void* p = mmap(nullptr, sizeof(Metrics), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                 -1, 0);
+  void* p =
+      mmap(nullptr, sizeof(Metrics), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::runtime_error("mmap for metrics failed");
   return new (p) Metrics();  // anonymous mappings are zeroed: every counter starts at 0
 }
@@ -47,7 +47,7 @@ std::string Metrics::Render(const std::vector<std::string>& route_names) const {
       auto n = requests_[r][s].load(std::memory_order_relaxed);
       if (n == 0) continue;
       std::string status = s < static_cast<int>(kStatuses.size()) ? std::to_string(kStatuses[s])
-                                                                   : std::string("other");
+                                                                  : std::string("other");
       std::snprintf(line, sizeof line,
                     "tudushka_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n",
                     name_of(r).c_str(), status.c_str(), static_cast<unsigned long long>(n));

@@ -15,11 +15,11 @@ namespace tudushka::server {
 using Clock = std::chrono::steady_clock;
 
 struct Slot {
-  pid_t pid = 0;               // 0: empty
-  int generation = 0;          // config generation it was started with
-  bool ready = false;          // reported it is accepting
+  pid_t pid = 0;       // 0: empty
+  int generation = 0;  // config generation it was started with
+  bool ready = false;  // reported it is accepting
   Clock::time_point started;
-  int fast_crashes = 0;        // consecutive deaths soon after start
+  int fast_crashes = 0;            // consecutive deaths soon after start
   Clock::time_point respawn_at{};  // when an empty slot may be refilled
 };
 
@@ -32,8 +32,7 @@ struct Child {
 // end of the ready pipe, builds the app, reports ready, serves until told to stop,
 // then _exit()s. Returns the child's pid in the parent (or -1).
 pid_t SpawnWorker(int slot, int listen_fd, int ready_fd_write, int ready_fd_read,
-                  const core::Config& config, const WorkerFactory& factory,
-                  http::Metrics* metrics);
+                  const core::Config& config, const WorkerFactory& factory, http::Metrics* metrics);
 
 // The worker's accept loop (runs in the child).
 int WorkerLoop(int listen_fd, WorkerApp& app, long max_requests);

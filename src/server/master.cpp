@@ -22,7 +22,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr auto kFastCrash = std::chrono::seconds(2);  // dying sooner than this counts as a crash loop
+constexpr auto kFastCrash =
+    std::chrono::seconds(2);  // dying sooner than this counts as a crash loop
 constexpr auto kMaxBackoff = std::chrono::seconds(10);
 
 std::string Str(long n) { return std::to_string(n); }
@@ -34,7 +35,8 @@ bool IsTcp(const std::string& socket) {
 int OpenListenSocket(const core::Config& config) {
   if (!IsTcp(config.socket)) unlink(config.socket.c_str());  // a stale socket from a crash
   int fd = FCGX_OpenSocket(config.socket.c_str(), 1024);
-  if (fd < 0) throw core::ConfigError("cannot listen on '" + config.socket + "': " + std::strerror(errno));
+  if (fd < 0)
+    throw core::ConfigError("cannot listen on '" + config.socket + "': " + std::strerror(errno));
   if (!IsTcp(config.socket) && chmod(config.socket.c_str(), config.socket_mode) != 0)
     throw core::ConfigError("cannot chmod '" + config.socket + "': " + std::strerror(errno));
   // Non-blocking: a worker woken for a connection another worker took gets EAGAIN, not a hang.
@@ -44,8 +46,9 @@ int OpenListenSocket(const core::Config& config) {
 }
 
 std::string DescribeExit(int status) {
-  if (WIFSIGNALED(status)) return std::string("signal ") + Str(WTERMSIG(status)) + " (" +
-                                  strsignal(WTERMSIG(status)) + ")";
+  if (WIFSIGNALED(status))
+    return std::string("signal ") + Str(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) +
+           ")";
   return "code " + Str(WEXITSTATUS(status));
 }
 
@@ -65,8 +68,8 @@ class Master {
     WritePidfile();
 
     slots_.resize(core::EffectiveWorkers(config_));
-    core::LogInfo("master started", {{"socket", config_.socket},
-                                     {"workers", Str(static_cast<long>(slots_.size()))}});
+    core::LogInfo("master started",
+                  {{"socket", config_.socket}, {"workers", Str(static_cast<long>(slots_.size()))}});
     for (size_t i = 0; i < slots_.size(); ++i) Spawn(static_cast<int>(i));
 
     while (true) {
@@ -103,7 +106,8 @@ class Master {
   }
 
   void Spawn(int slot) {
-    pid_t pid = SpawnWorker(slot, listen_fd_, ready_write_, ready_read_, config_, factory_, metrics_);
+    pid_t pid =
+        SpawnWorker(slot, listen_fd_, ready_write_, ready_read_, config_, factory_, metrics_);
     if (pid < 0) {
       core::LogError(std::string("fork failed: ") + std::strerror(errno));
       slots_[slot].respawn_at = Clock::now() + std::chrono::seconds(1);
@@ -132,10 +136,12 @@ class Master {
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
       NoteConfigExit(status);
       if (Remove(retired_, pid)) {
-        core::LogInfo("retired worker exited", {{"worker_pid", Str(pid)}, {"how", DescribeExit(status)}});
+        core::LogInfo("retired worker exited",
+                      {{"worker_pid", Str(pid)}, {"how", DescribeExit(status)}});
       } else if (Remove(incoming_, pid)) {
         // A replacement died before taking over: retry this slot shortly.
-        core::LogWarn("replacement worker died", {{"worker_pid", Str(pid)}, {"how", DescribeExit(status)}});
+        core::LogWarn("replacement worker died",
+                      {{"worker_pid", Str(pid)}, {"how", DescribeExit(status)}});
         reload_slot_wait_ = Clock::now() + std::chrono::seconds(1);
       } else {
         for (size_t i = 0; i < slots_.size(); ++i)
@@ -164,8 +170,11 @@ class Master {
     Slot& s = slots_[slot];
     auto lived = Clock::now() - s.started;
     bool crashed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    core::Log(crashed && !stopping_ ? core::LogLevel::kWarn : core::LogLevel::kInfo, "worker exited",
-              {{"slot", Str(slot)}, {"worker_pid", Str(s.pid)}, {"how", DescribeExit(status)},
+    core::Log(crashed && !stopping_ ? core::LogLevel::kWarn : core::LogLevel::kInfo,
+              "worker exited",
+              {{"slot", Str(slot)},
+               {"worker_pid", Str(s.pid)},
+               {"how", DescribeExit(status)},
                {"after_s", Str(std::chrono::duration_cast<std::chrono::seconds>(lived).count())}});
     s.pid = 0;
     s.ready = false;
@@ -254,8 +263,8 @@ class Master {
       ++reload_slot_;
     }
     if (Clock::now() < reload_slot_wait_) return;
-    while (reload_slot_ < slots_.size() && (slots_[reload_slot_].generation == generation_ ||
-                                            slots_[reload_slot_].pid == 0)) {
+    while (reload_slot_ < slots_.size() &&
+           (slots_[reload_slot_].generation == generation_ || slots_[reload_slot_].pid == 0)) {
       ++reload_slot_;
     }
     if (reload_slot_ >= slots_.size()) {

@@ -15,9 +15,15 @@ void OnSignal(int sig) {
   switch (sig) {
     case SIGTERM:
     case SIGINT:
-    case SIGQUIT: g_signals.terminate = 1; break;
-    case SIGHUP: g_signals.reload = 1; break;
-    case SIGCHLD: g_signals.reap = 1; break;
+    case SIGQUIT:
+      g_signals.terminate = 1;
+      break;
+    case SIGHUP:
+      g_signals.reload = 1;
+      break;
+    case SIGCHLD:
+      g_signals.reap = 1;
+      break;
   }
   errno = saved;
 }

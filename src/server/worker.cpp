@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <csignal>
-#include <initializer_list>
 #include <cstring>
+#include <initializer_list>
 
 #include "children.hpp"
 #include "tudushka/core/log.hpp"

@@ -4,9 +4,9 @@
 // scripts/test sums into the final "N passed, N failed" line.
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
+#include <cppunit/TestComposite.h>
 #include <cppunit/TestResult.h>
 #include <cppunit/TestResultCollector.h>
-#include <cppunit/TestComposite.h>
 #include <cppunit/extensions/TestFactoryRegistry.h>
 
 #include <cstdio>
@@ -38,7 +38,8 @@ bool Selected(const std::string& name, const std::string& filter) {
   std::size_t start = 0;
   while (start <= filter.size()) {
     std::size_t comma = filter.find(',', start);
-    std::string part = filter.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string part =
+        filter.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     start = comma == std::string::npos ? filter.size() + 1 : comma + 1;
     if (part.empty()) continue;
     if (part[0] == '-') {

@@ -182,7 +182,8 @@ void CheckContract(const Response& response) {
 
 std::string BaseUrl() {
   const char* contract = std::getenv("TUDUSHKA_CONTRACT_URL");
-  const char* env = contract != nullptr && *contract != '\0' ? contract : std::getenv("TUDUSHKA_BASE_URL");
+  const char* env =
+      contract != nullptr && *contract != '\0' ? contract : std::getenv("TUDUSHKA_BASE_URL");
   std::string url = env != nullptr && *env != '\0' ? env : "http://127.0.0.1:18080";
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;

@@ -57,8 +57,7 @@ class Service : public server::WorkerApp {
   const Router& router() const { return router_; }
 
  private:
-  void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id,
-                int* route_index);
+  void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id, int* route_index);
 
   core::Config config_;
   http::Metrics* metrics_;

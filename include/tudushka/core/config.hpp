@@ -22,15 +22,15 @@ struct Config {
   std::string database_url = "postgresql:///tudushka";
   std::string socket = "/run/tudushka/api.sock";  // a path, or host:port for TCP
   unsigned socket_mode = 0660;
-  int workers = 0;              // 0 = 2 x online cores
-  long max_requests = 0;        // recycle a worker after this many requests; 0 = never
+  int workers = 0;        // 0 = 2 x online cores
+  long max_requests = 0;  // recycle a worker after this many requests; 0 = never
   LogLevel log_level = LogLevel::kInfo;
   std::size_t body_limit = 1 << 20;
   std::vector<std::string> cors_origins;
   long token_ttl = 30L * 24 * 3600;  // seconds
   std::string secret_key;            // 32 raw bytes (decoded from 64 hex chars)
   std::string telegram_bot_username;
-  std::string config_file;           // TUDUSHKA_CONFIG, re-read on SIGHUP
+  std::string config_file;  // TUDUSHKA_CONFIG, re-read on SIGHUP
 };
 
 using Settings = std::map<std::string, std::string>;

@@ -31,7 +31,7 @@ class Metrics {
   std::string Render(const std::vector<std::string>& route_names) const;
 
  private:
-  static constexpr int kStatusSlots = kStatuses.size() + 1;  // + "other"
+  static constexpr int kStatusSlots = kStatuses.size() + 1;       // + "other"
   static constexpr int kBucketSlots = kBucketsMicros.size() + 1;  // + "+Inf"
 
   std::atomic<std::uint64_t> requests_[kMaxRoutes][kStatusSlots];

@@ -64,8 +64,7 @@ class Router {
     while (!pattern.empty() || !path.empty()) {
       std::string_view p = NextSegment(pattern), s = NextSegment(path);
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != s.npos)
-          return false;
+        if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != s.npos) return false;
         params[std::string(p.substr(1, p.size() - 2))] = std::string(s);
       } else if (p != s) {
         return false;

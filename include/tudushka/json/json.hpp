@@ -81,7 +81,10 @@ inline void String(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 inline void NullableString(Writer& w, const std::optional<std::string>& s) {
-  if (s) String(w, *s); else w.Null();
+  if (s)
+    String(w, *s);
+  else
+    w.Null();
 }
 
 }  // namespace tudushka::json
