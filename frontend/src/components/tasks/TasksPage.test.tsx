@@ -39,6 +39,8 @@ describe('TasksPage', () => {
     const calls = mockFetch({ 'GET /api/tasks/': () => page([overdue, undated]) });
     renderWithApp(<TasksPage />);
     await screen.findByText('Pay rent');
+    // The tag list is filled from the loaded tasks: wait for it, not just for the rows.
+    await screen.findByRole('option', { name: /home/ });
     await userEvent.selectOptions(screen.getByLabelText('Tag'), 'home');
     await userEvent.type(screen.getByLabelText('Search'), 'rent');
     await waitFor(() =>
