@@ -80,6 +80,8 @@ test:
 	@scripts/test
 
 bench:
+	@scripts/bootstrap
+	@$(MAKE) -s all
 	@scripts/bench
 
 fuzz:
