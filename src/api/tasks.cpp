@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxTitle = 500, kMaxDescription = 10000, kMaxTags = 20, kMaxTag = 50;
 
-std::optional<std::optional<std::string>> Nullable(const json::Field<std::string>& f) {
-  if (!f.present) return std::nullopt;
-  if (f.null) return std::optional<std::string>{};
-  return std::optional<std::string>{f.value};
-}
-
 app::TaskInput ReadTaskInput(const rapidjson::Document& body) {
   json::FieldErrors errors;
   json::ObjectReader in(body, errors);
@@ -33,10 +27,10 @@ app::TaskInput ReadTaskInput(const rapidjson::Document& body) {
   if (completed.present) t.completed = completed.value;
   auto priority = in.Int("priority", 0, 3);
   if (priority.present) t.priority = static_cast<int>(priority.value);
-  t.due_date = Nullable(in.String("due_date", 1, 10, true));
-  t.due_at = Nullable(in.String("due_at", 1, 40, true));
-  t.remind_at = Nullable(in.String("remind_at", 1, 40, true));
-  t.recurrence = Nullable(in.String("recurrence", 1, 500, true));
+  t.due_date = json::AsPatch(in.String("due_date", 1, 10, true));
+  t.due_at = json::AsPatch(in.String("due_at", 1, 40, true));
+  t.remind_at = json::AsPatch(in.String("remind_at", 1, 40, true));
+  t.recurrence = json::AsPatch(in.String("recurrence", 1, 500, true));
   auto tags = in.StringArray("tags", kMaxTags, kMaxTag);
   if (tags.present) t.tags = tags.value;
   auto position = in.Int("position", INT32_MIN, INT32_MAX);

@@ -21,13 +21,6 @@ std::string TokenResponse(const app::Session& s, const app::User& u) {
   return buf.GetString();
 }
 
-// PATCH semantics for a nullable string: absent -> nullopt, null -> {nullopt}, value -> {value}.
-std::optional<std::optional<std::string>> Nullable(const json::Field<std::string>& f) {
-  if (!f.present) return std::nullopt;
-  if (f.null) return std::optional<std::string>{};
-  return std::optional<std::string>{f.value};
-}
-
 }  // namespace
 
 void Register(Context& c) {
@@ -78,15 +71,15 @@ void PatchMe(Context& c) {
   json::FieldErrors errors;
   json::ObjectReader in(body, errors);
   app::ProfilePatch p;
-  p.email = Nullable(in.String("email", 1, 254, true));
+  p.email = json::AsPatch(in.String("email", 1, 254, true));
   auto language = in.String("language", 1, 8);
   if (language.present) p.language = language.value;
   auto timezone = in.String("timezone", 1, 64);
   if (timezone.present) p.timezone = timezone.value;
-  p.ai_provider = Nullable(in.String("ai_provider", 1, 32, true));
-  p.ai_model = Nullable(in.String("ai_model", 1, 100, true));
-  p.openai_api_key = Nullable(in.String("openai_api_key", 1, 400, true));
-  p.perplexity_api_key = Nullable(in.String("perplexity_api_key", 1, 400, true));
+  p.ai_provider = json::AsPatch(in.String("ai_provider", 1, 32, true));
+  p.ai_model = json::AsPatch(in.String("ai_model", 1, 100, true));
+  p.openai_api_key = json::AsPatch(in.String("openai_api_key", 1, 400, true));
+  p.perplexity_api_key = json::AsPatch(in.String("perplexity_api_key", 1, 400, true));
   auto digest_hour = in.Int("digest_hour", 0, 23, true);
   if (digest_hour.present)
     p.digest_hour = digest_hour.null ? std::optional<int>{} : static_cast<int>(digest_hour.value);

@@ -118,35 +118,22 @@ const ListStatements& Lists() {
   return lists;
 }
 
-std::string Iso(std::string_view pg) {
-  if (pg.size() < 19) return std::string(pg);
-  std::string out(pg.substr(0, 19));
-  out[10] = 'T';
-  out += 'Z';
-  return out;
-}
-
-std::optional<std::string> IsoOpt(const db::Result& r, int row, int col) {
-  if (r.IsNull(row, col)) return std::nullopt;
-  return Iso(r.Get(row, col));
-}
-
 Task ReadTask(const db::Result& r, int row) {
   Task t;
   t.id = r.GetInt(row, 0);
   t.title = r.Get(row, 1);
   t.description = r.Get(row, 2);
   t.completed = r.GetBool(row, 3);
-  t.completed_at = IsoOpt(r, row, 4);
+  t.completed_at = r.GetTimestampOpt(row, 4);
   t.priority = static_cast<int>(r.GetInt(row, 5));
   t.due_date = r.GetOpt(row, 6);
-  t.due_at = IsoOpt(r, row, 7);
-  t.remind_at = IsoOpt(r, row, 8);
+  t.due_at = r.GetTimestampOpt(row, 7);
+  t.remind_at = r.GetTimestampOpt(row, 8);
   t.recurrence = r.GetOpt(row, 9);
   t.tags_json = r.Get(row, 10);
   t.position = r.GetInt(row, 11);
-  t.created_at = Iso(r.Get(row, 12));
-  t.updated_at = Iso(r.Get(row, 13));
+  t.created_at = r.GetTimestamp(row, 12);
+  t.updated_at = r.GetTimestamp(row, 13);
   return t;
 }
 

@@ -51,15 +51,6 @@ const db::Statement kInsertLinkCode{
     "VALUES ($1, $2, now() + interval '15 minutes') RETURNING expires_at"};
 const db::Statement kUnlink{"tg_unlink", "UPDATE users SET telegram_chat_id = NULL WHERE id = $1"};
 
-// PostgreSQL's "2026-11-27 15:00:00.123+00" (session TimeZone is UTC) -> "2026-11-27T15:00:00Z".
-std::string Iso(std::string_view pg) {
-  if (pg.size() < 19) return std::string(pg);
-  std::string out(pg.substr(0, 19));
-  out[10] = 'T';
-  out += 'Z';
-  return out;
-}
-
 User ReadUser(const db::Result& r) {
   User u;
   u.id = r.GetInt(0, 0);
@@ -72,7 +63,7 @@ User ReadUser(const db::Result& r) {
   u.has_openai_key = r.GetBool(0, 7);
   u.has_perplexity_key = r.GetBool(0, 8);
   u.telegram_linked = r.GetBool(0, 9);
-  u.created_at = Iso(r.Get(0, 10));
+  u.created_at = r.GetTimestamp(0, 10);
   if (!r.IsNull(0, 11)) u.digest_hour = static_cast<int>(r.GetInt(0, 11));
   return u;
 }
@@ -146,7 +137,7 @@ Session CreateSession(db::Connection& db, std::int64_t user_id, long ttl_seconds
   s.token = core::RandomToken(32);
   auto res = db.Exec(kInsertSession.name,
                      {core::Sha256Hex(s.token), user_id, static_cast<std::int64_t>(ttl_seconds)});
-  s.expires_at = Iso(res.Get(0, 0));
+  s.expires_at = res.GetTimestamp(0, 0);
   return s;
 }
 
@@ -228,7 +219,7 @@ TelegramLink CreateTelegramLink(db::Connection& db, std::int64_t user_id) {
     TelegramLink link;
     link.code = core::RandomCode(8);
     auto res = db.Exec(kInsertLinkCode.name, {link.code, user_id});
-    link.expires_at = Iso(res.Get(0, 0));
+    link.expires_at = res.GetTimestamp(0, 0);
     return link;
   });
 }

@@ -24,6 +24,14 @@ std::string Trimmed(const char* message) {
 
 }  // namespace
 
+std::string Result::GetTimestamp(int row, int col) const {
+  std::string_view pg = Get(row, col);
+  if (pg.size() < 19) return std::string(pg);
+  std::string out(pg.substr(0, 19));
+  out[10] = 'T';
+  return out + 'Z';
+}
+
 std::int64_t Result::GetInt(int row, int col) const {
   return std::strtoll(PQgetvalue(res_.get(), row, col), nullptr, 10);
 }

@@ -76,6 +76,13 @@ class Result {
     if (IsNull(row, col)) return std::nullopt;
     return std::string(Get(row, col));
   }
+  // A timestamptz as ISO 8601 UTC with whole seconds, "2026-11-27T15:00:00Z" (the
+  // connection runs with TimeZone=UTC, so the server sends "2026-11-27 15:00:00.123+00").
+  std::string GetTimestamp(int row, int col) const;
+  std::optional<std::string> GetTimestampOpt(int row, int col) const {
+    if (IsNull(row, col)) return std::nullopt;
+    return GetTimestamp(row, col);
+  }
   std::int64_t GetInt(int row, int col) const;
   bool GetBool(int row, int col) const { return Get(row, col) == "t"; }
   // Affected rows of INSERT/UPDATE/DELETE.

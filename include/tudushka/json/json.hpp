@@ -44,6 +44,15 @@ struct Field {
   bool HasValue() const { return present && !null; }
 };
 
+// PATCH semantics of a nullable member: absent -> nullopt (leave as is), null -> an
+// empty inner optional (clear), a value -> that value.
+template <class T>
+std::optional<std::optional<T>> AsPatch(const Field<T>& f) {
+  if (!f.present) return std::nullopt;
+  if (f.null) return std::optional<T>{};
+  return std::optional<T>{f.value};
+}
+
 // Reads typed members of one object; every problem is recorded in `errors`
 // (the first per field wins) and the field comes back as absent.
 class ObjectReader {
