@@ -1,0 +1,66 @@
+// tudushka-api --migrate against a fresh database: two migrators started at once both
+// succeed, every sql/ file is applied exactly once, and a third run has nothing to do.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <filesystem>
+#include <string>
+
+#include "fixture.hpp"
+#include "http_client.hpp"
+
+namespace tudushka::itest {
+namespace {
+
+// The test stack's URL with another database name ("...:///tudushka?host=..." form).
+std::string WithDatabase(const std::string& url, const std::string& name) {
+  auto slash = url.find(":///");
+  auto query = url.find('?');
+  if (slash == std::string::npos) return "";
+  return url.substr(0, slash + 4) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+std::string Psql(const std::string& url, const std::string& sql) {
+  std::string out;
+  RunInRoot("psql -X -q -t -A '" + url + "' -c \"" + sql + "\" 2>&1", &out);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+class MigrateTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(MigrateTest);
+  CPPUNIT_TEST(testConcurrentMigratorsApplyEachFileOnce);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testConcurrentMigratorsApplyEachFileOnce() {
+    std::string base = Env("TUDUSHKA_DATABASE_URL");
+    CPPUNIT_ASSERT_MESSAGE("TUDUSHKA_DATABASE_URL is not set", !base.empty());
+    std::string name = "migrate_" + RandomHex(8);
+    std::string url = WithDatabase(base, name);
+    CPPUNIT_ASSERT_MESSAGE("unexpected URL form: " + base, !url.empty());
+    Psql(base, "CREATE DATABASE " + name);
+
+    std::string bin = Env("TUDUSHKA_API_BIN", ProjectRoot() + "/build/tudushka-api");
+    std::string migrate = "TUDUSHKA_DATABASE_URL='" + url + "' " + bin + " --migrate --sql-dir sql";
+    std::string out;
+    int rc = RunInRoot("(" + migrate + " & a=$!; " + migrate + " & b=$!; wait $a && wait $b) 2>&1",
+                       &out);
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(ProjectRoot() + "/sql"))
+      files += e.path().extension() == ".sql";
+    std::string applied = Psql(url, "SELECT count(*) FROM schema_migrations");
+    std::string again;
+    int rc_again = RunInRoot(migrate + " 2>&1", &again);
+    Psql(base, "DROP DATABASE " + name);
+
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, rc);
+    CPPUNIT_ASSERT_EQUAL(std::to_string(files), applied);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(again, 0, rc_again);
+    CPPUNIT_ASSERT_MESSAGE(again, again.find("up to date") != std::string::npos);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(MigrateTest);
+
+}  // namespace
+}  // namespace tudushka::itest
