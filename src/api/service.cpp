@@ -145,10 +145,8 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       if (metrics_) metrics_->RecordDbError();
       core::LogWarn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
       http::HttpError err(503, "unavailable", "the database is unavailable; try again in a moment");
-      res = http::Response{};
-      res.status = 503;
-      res.SetHeader("Retry-After", "1");
-      res.body = http::ErrorBody(err, req.request_id);
+      err.headers.emplace_back("Retry-After", "1");
+      res = http::ErrorResponse(err, req.request_id);
       break;
     }
   }
@@ -162,6 +160,36 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       res.SetHeader("Access-Control-Expose-Headers", "ETag, Location, Retry-After");
     }
   }
+}
+
+// What the layers below threw, as the API's error (called inside a catch block). This is
+// the one place anything unexpected becomes a JSON 500: logged, and the worker serves on.
+http::HttpError Service::CurrentError(const http::Request& req) {
+  try {
+    throw;
+  } catch (const http::HttpError& e) {
+    return e;
+  } catch (const json::BadJson& e) {
+    return http::HttpError(400, "bad_json", e.what());
+  } catch (const app::Invalid& e) {
+    return http::ValidationFailed(e.fields);
+  } catch (const app::NotFound& e) {
+    return http::NotFound(e.what());
+  } catch (const app::Conflict& e) {
+    return http::HttpError(409, "conflict", e.what());
+  } catch (const app::Unauthorized& e) {
+    return Unauthorized(e.what());
+  } catch (const app::PreconditionFailed& e) {
+    return http::HttpError(412, "precondition_failed", e.what());
+  } catch (const db::UniqueViolation&) {
+    return http::HttpError(409, "conflict", "that already exists");
+  } catch (const std::exception& e) {
+    core::LogError("unhandled error", {{"request_id", req.request_id}, {"error", e.what()}});
+    if (metrics_ && dynamic_cast<const db::Error*>(&e)) metrics_->RecordDbError();
+  } catch (...) {
+    core::LogError("unhandled non-standard exception", {{"request_id", req.request_id}});
+  }
+  return http::HttpError(500, "internal_error", "something went wrong on our side; it is logged");
 }
 
 void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id,
@@ -209,52 +237,8 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
     return;
   } catch (const db::Unavailable&) {
     throw;  // Handle() retries or answers 503
-  } catch (const http::HttpError& e) {
-    res = http::Response{};
-    res.status = e.status();
-    res.headers = e.headers;
-    res.body = http::ErrorBody(e, req.request_id);
-  } catch (const json::BadJson& e) {
-    res = http::Response{};
-    res.status = 400;
-    res.body = http::ErrorBody(http::HttpError(400, "bad_json", e.what()), req.request_id);
-  } catch (const app::Invalid& e) {
-    res = http::Response{};
-    res.status = 422;
-    res.body = http::ErrorBody(http::ValidationFailed(e.fields), req.request_id);
-  } catch (const app::NotFound& e) {
-    res = http::Response{};
-    res.status = 404;
-    res.body = http::ErrorBody(http::NotFound(e.what()), req.request_id);
-  } catch (const app::Conflict& e) {
-    res = http::Response{};
-    res.status = 409;
-    res.body = http::ErrorBody(http::HttpError(409, "conflict", e.what()), req.request_id);
-  } catch (const app::Unauthorized& e) {
-    http::HttpError err = Unauthorized(e.what());
-    res = http::Response{};
-    res.status = 401;
-    res.headers = err.headers;
-    res.body = http::ErrorBody(err, req.request_id);
-  } catch (const app::PreconditionFailed& e) {
-    res = http::Response{};
-    res.status = 412;
-    res.body =
-        http::ErrorBody(http::HttpError(412, "precondition_failed", e.what()), req.request_id);
-  } catch (const db::UniqueViolation& e) {
-    res = http::Response{};
-    res.status = 409;
-    res.body =
-        http::ErrorBody(http::HttpError(409, "conflict", "that already exists"), req.request_id);
-  } catch (const std::exception& e) {
-    // The one place anything unexpected is caught: log it, answer JSON 500, keep serving.
-    core::LogError("unhandled error", {{"request_id", req.request_id}, {"error", e.what()}});
-    if (metrics_ && dynamic_cast<const db::Error*>(&e)) metrics_->RecordDbError();
-    res = http::Response{};
-    res.status = 500;
-    res.body = http::ErrorBody(
-        http::HttpError(500, "internal_error", "something went wrong on our side; it is logged"),
-        req.request_id);
+  } catch (...) {
+    res = http::ErrorResponse(CurrentError(req), req.request_id);
   }
   *user_id = c.user_id;
 }

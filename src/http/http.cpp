@@ -121,6 +121,14 @@ std::string ErrorBody(const HttpError& error, std::string_view request_id) {
   return buf.GetString();
 }
 
+Response ErrorResponse(const HttpError& error, std::string_view request_id) {
+  Response res;
+  res.status = error.status();
+  res.headers = error.headers;
+  res.body = ErrorBody(error, request_id);
+  return res;
+}
+
 namespace {
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

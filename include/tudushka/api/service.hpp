@@ -58,6 +58,7 @@ class Service : public server::WorkerApp {
 
  private:
   void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id, int* route_index);
+  http::HttpError CurrentError(const http::Request& req);
 
   core::Config config_;
   http::Metrics* metrics_;

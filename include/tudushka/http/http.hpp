@@ -66,6 +66,8 @@ const char* StatusText(int status);
 
 // Serialises the API error shape: {"error":{code,message,fields?},"request_id"}.
 std::string ErrorBody(const HttpError& error, std::string_view request_id);
+// The whole answer for `error`: its status, its headers and the JSON body.
+Response ErrorResponse(const HttpError& error, std::string_view request_id);
 
 // Percent-decoding; '+' becomes a space when `form` is set. nullopt on bad escapes.
 std::optional<std::string> UrlDecode(std::string_view s, bool form);
