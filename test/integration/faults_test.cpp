@@ -88,6 +88,32 @@ std::string RestoreStack() {
   return log;
 }
 
+// Appends a line to the pool's TUDUSHKA_CONFIG file for the life of this object; the
+// file is put back and re-read (SIGHUP) on the way out, whatever happened.
+class ConfigOverride {
+ public:
+  ConfigOverride(const std::string& line, pid_t master, std::size_t pool_size)
+      : path_(Env("TUDUSHKA_API_CONFIG")), master_(master), size_(pool_size) {
+    CPPUNIT_ASSERT_MESSAGE("TUDUSHKA_API_CONFIG is not set (var/<profile>/env names it)",
+                           !path_.empty());
+    std::ifstream in(path_);
+    CPPUNIT_ASSERT_MESSAGE("cannot read " + path_, static_cast<bool>(in));
+    original_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::ofstream out(path_, std::ios::app);
+    out << (original_.empty() || original_.back() == '\n' ? "" : "\n") << line << "\n";
+  }
+  ~ConfigOverride() {
+    std::ofstream(path_, std::ios::trunc) << original_;
+    kill(master_, SIGHUP);
+    PollUntil(milliseconds(15000), [&] { return LiveChildren(master_).size() == size_; });
+  }
+
+ private:
+  std::string path_, original_;
+  pid_t master_;
+  std::size_t size_;
+};
+
 class FaultsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(FaultsTest);
   CPPUNIT_TEST(testKillOneWorkerUnderLoad);
@@ -97,6 +123,8 @@ class FaultsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDatabaseRestartWhileIdle);
   CPPUNIT_TEST(testSighupReplacesEveryWorker);
   CPPUNIT_TEST(testSighupRereadsConfig);
+  CPPUNIT_TEST(testCorsOnlyForConfiguredOrigins);
+  CPPUNIT_TEST(testCrashLoopBacksOff);
   CPPUNIT_TEST(testSigtermStopsMaster);  // keep last: it stops and restarts the pool
   CPPUNIT_TEST_SUITE_END();
 
@@ -322,32 +350,8 @@ class FaultsTest : public CppUnit::TestFixture {
   void testSighupRereadsConfig() {
     // TUDUSHKA_CONFIG is read again on SIGHUP: a new pool size takes effect without a
     // restart. The file is put back (and re-read) whatever happens.
-    std::string path = Env("TUDUSHKA_API_CONFIG");
-    CPPUNIT_ASSERT_MESSAGE("TUDUSHKA_API_CONFIG is not set (var/<profile>/env names it)",
-                           !path.empty());
-    std::string original;
-    {
-      std::ifstream in(path);
-      CPPUNIT_ASSERT_MESSAGE("cannot read " + path, static_cast<bool>(in));
-      original.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    struct Restore {
-      std::string path, text;
-      pid_t master;
-      std::size_t size;
-      ~Restore() {
-        std::ofstream(path, std::ios::trunc) << text;
-        kill(master, SIGHUP);
-        PollUntil(milliseconds(15000), [&] { return LiveChildren(master).size() == size; });
-      }
-    } restore{path, original, master_, pool_.size()};
-
     std::size_t wanted = pool_.size() == 2 ? 3 : pool_.size() - 1;
-    {
-      std::ofstream out(path, std::ios::app);
-      out << (original.empty() || original.back() == '\n' ? "" : "\n")
-          << "TUDUSHKA_WORKERS=" << wanted << "\n";
-    }
+    ConfigOverride config("TUDUSHKA_WORKERS=" + std::to_string(wanted), master_, pool_.size());
     LoadGenerator load(token_);
     CPPUNIT_ASSERT(load.WaitForMore(30));
     CPPUNIT_ASSERT_EQUAL(0, kill(master_, SIGHUP));
@@ -370,6 +374,66 @@ class FaultsTest : public CppUnit::TestFixture {
     Note("resized " + Pids(pool_) + " -> " + Pids(now) + "; " + LoadGenerator::Summary(samples));
     CPPUNIT_ASSERT_MESSAGE("requests failed while resizing: " + LoadGenerator::Summary(samples),
                            LoadGenerator::CountNot(samples, 200) == 0);
+  }
+
+  void testCorsOnlyForConfiguredOrigins() {
+    ConfigOverride config("TUDUSHKA_CORS_ORIGINS=https://app.example", master_, pool_.size());
+    CPPUNIT_ASSERT_EQUAL(0, kill(master_, SIGHUP));
+    CPPUNIT_ASSERT_MESSAGE("the pool was not replaced after SIGHUP",
+                           PollUntil(milliseconds(15000), [&] { return PoolReplaced(pool_); }));
+    Headers preflight = {"Origin: https://app.example", "Access-Control-Request-Method: PATCH",
+                         "Access-Control-Request-Headers: authorization, content-type"};
+    Response r = Call("OPTIONS", "/api/tasks/1", "", preflight);
+    IT_ASSERT_STATUS(r, 204);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), std::string("https://app.example"),
+                                 r.Header("Access-Control-Allow-Origin"));
+    CPPUNIT_ASSERT_MESSAGE(
+        r.Describe(), r.Header("Access-Control-Allow-Methods").find("PATCH") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(
+        r.Describe(),
+        r.Header("Access-Control-Allow-Headers").find("Authorization") != std::string::npos);
+    Response get =
+        Call("GET", "/api/tasks/", "", AuthHeader(token_, {"Origin: https://app.example"}));
+    IT_ASSERT_STATUS(get, 200);
+    CPPUNIT_ASSERT_EQUAL(std::string("https://app.example"),
+                         get.Header("Access-Control-Allow-Origin"));
+    Response other = Call("OPTIONS", "/api/tasks/1", "",
+                          {"Origin: https://evil.example", "Access-Control-Request-Method: PATCH"});
+    CPPUNIT_ASSERT_MESSAGE(other.Describe(), !other.HasHeader("Access-Control-Allow-Origin"));
+  }
+
+  void testCrashLoopBacksOff() {
+    // Kill one slot's worker each time it comes back: the master must slow down instead
+    // of forking in a loop (the first replacement is immediate), and the slot heals.
+    pid_t victim = *pool_.begin();
+    std::set<pid_t> seen = pool_;
+    std::vector<long> waits_ms;
+    for (int i = 0; i < 5; ++i) {
+      CPPUNIT_ASSERT_EQUAL(0, kill(victim, SIGKILL));
+      Clock::time_point killed_at = Clock::now();
+      pid_t fresh = 0;
+      bool back = PollUntil(
+          milliseconds(15000),
+          [&] {
+            for (pid_t p : LiveChildren(master_))
+              if (seen.count(p) == 0) fresh = p;
+            return fresh != 0;
+          },
+          milliseconds(5));
+      CPPUNIT_ASSERT_MESSAGE("no replacement after kill " + std::to_string(i + 1), back);
+      waits_ms.push_back(
+          std::chrono::duration_cast<milliseconds>(Clock::now() - killed_at).count());
+      seen.insert(fresh);
+      victim = fresh;
+    }
+    std::string waits;
+    for (long w : waits_ms) waits += std::to_string(w) + " ms ";
+    Note("respawn waits: " + waits);
+    CPPUNIT_ASSERT_MESSAGE("first replacement was not immediate: " + waits,
+                           waits_ms.front() < 1000);
+    CPPUNIT_ASSERT_MESSAGE("no back-off in a crash loop: " + waits, waits_ms.back() >= 1000);
+    CPPUNIT_ASSERT(PollUntil(milliseconds(15000),
+                             [&] { return LiveChildren(master_).size() == pool_.size(); }));
   }
 
   void testSigtermStopsMaster() {
