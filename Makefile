@@ -95,6 +95,10 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/tudushka/sql/
 	install -m 0644 openapi.yaml $(DESTDIR)$(PREFIX)/share/tudushka/
+	install -d $(DESTDIR)$(PREFIX)/share/tudushka/systemd $(DESTDIR)$(PREFIX)/share/tudushka/nginx/snippets
+	install -m 0644 systemd/*.service $(DESTDIR)$(PREFIX)/share/tudushka/systemd/
+	install -m 0644 nginx/tudushka.conf $(DESTDIR)$(PREFIX)/share/tudushka/nginx/
+	install -m 0644 nginx/snippets/*.conf $(DESTDIR)$(PREFIX)/share/tudushka/nginx/snippets/
 	@if [ -d frontend/dist ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/tudushka/www && \
 	  cp -r frontend/dist/. $(DESTDIR)$(PREFIX)/share/tudushka/www/; fi
