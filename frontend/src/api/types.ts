@@ -12,6 +12,8 @@ export interface User {
   has_openai_key: boolean;
   has_perplexity_key: boolean;
   telegram_linked: boolean;
+  /** Local hour (0-23, in `timezone`) of the bot's morning digest; null = off. */
+  digest_hour?: number | null;
   created_at: string;
 }
 
@@ -98,4 +100,5 @@ export interface UserPatch {
   ai_model?: string | null;
   openai_api_key?: string | null;
   perplexity_api_key?: string | null;
+  digest_hour?: number | null;
 }

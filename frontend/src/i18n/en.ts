@@ -139,6 +139,10 @@ export const en = {
   telegramUnlink: 'Unlink Telegram',
   telegramUnlinked: 'Telegram unlinked.',
   telegramQr: 'QR code for the Telegram link',
+  digestHour: 'Morning digest in Telegram',
+  digestOff: 'Off',
+  digestHint:
+    'Today’s and overdue tasks arrive at this hour in your time zone ({tz}) once the chat is linked.',
   changePassword: 'Change password',
   oldPassword: 'Current password',
   newPassword: 'New password',

@@ -134,6 +134,10 @@ export const ru: Messages = {
   telegramUnlink: 'Отвязать Telegram',
   telegramUnlinked: 'Telegram отвязан.',
   telegramQr: 'QR-код ссылки на Telegram',
+  digestHour: 'Утренняя сводка в Telegram',
+  digestOff: 'Выключена',
+  digestHint:
+    'Задачи на сегодня и просроченные придут в этот час по вашему поясу ({tz}), когда чат привязан.',
   changePassword: 'Сменить пароль',
   oldPassword: 'Текущий пароль',
   newPassword: 'Новый пароль',

@@ -60,6 +60,7 @@ export const sampleUser = {
   has_openai_key: false,
   has_perplexity_key: false,
   telegram_linked: false,
+  digest_hour: null,
   created_at: '2026-11-01T10:00:00Z',
 };
 

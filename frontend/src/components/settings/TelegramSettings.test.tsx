@@ -1,6 +1,7 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { User } from '../../api/types';
 import { json, mockFetch, sampleUser } from '../../test/fetchMock';
 import { renderWithApp } from '../../test/render';
 import { TelegramSettings } from './TelegramSettings';
@@ -48,5 +49,41 @@ describe('TelegramSettings without a configured bot', () => {
     expect(screen.getByText('Send /start L9C4WSM6 to the Tudushka bot in Telegram.')).toBeTruthy();
     expect(screen.queryByRole('link')).toBeNull();
     expect(screen.queryByRole('img')).toBeNull();
+  });
+});
+
+describe('TelegramSettings morning digest', () => {
+  it('shows the saved digest hour and sends a new one', async () => {
+    const calls = mockFetch({
+      'PATCH /api/users/me': (call) => json(200, { ...sampleUser, ...(call.body as object) }),
+    });
+    let user: User = { ...sampleUser, telegram_linked: true, digest_hour: 8 };
+    renderWithApp(<TelegramSettings user={user} onUserChange={(u) => (user = u)} />);
+    const select = screen.getByLabelText('Morning digest in Telegram');
+    expect(select.tagName).toBe('SELECT');
+    expect(select).toHaveProperty('value', '8');
+    expect((select as HTMLSelectElement).selectedOptions[0].textContent).toBe('08:00');
+    expect(screen.getAllByRole('option').map((o) => o.textContent)).toHaveLength(25);
+
+    await userEvent.selectOptions(select, '07:00');
+    await waitFor(() => expect(user.digest_hour).toBe(7));
+    expect(calls[0].method).toBe('PATCH');
+    expect(calls[0].body).toEqual({ digest_hour: 7 });
+    expect(await screen.findByText('Settings saved')).toBeTruthy();
+  });
+
+  it('turns the digest off with null', async () => {
+    const calls = mockFetch({
+      'PATCH /api/users/me': () => json(200, { ...sampleUser, digest_hour: null }),
+    });
+    renderWithApp(
+      <TelegramSettings user={{ ...sampleUser, digest_hour: 21 }} onUserChange={() => {}} />,
+      'ru',
+    );
+    const select = screen.getByLabelText('Утренняя сводка в Telegram');
+    expect(select).toHaveProperty('value', '21');
+    await userEvent.selectOptions(select, 'Выключена');
+    await waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0].body).toEqual({ digest_hour: null });
   });
 });

@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { users } from '../../api/endpoints';
 import type { TelegramLink, User } from '../../api/types';
+import { useUserPatch } from '../../hooks/useUserPatch';
 import { useI18n } from '../../i18n/I18nContext';
 import { formatDateTime } from '../../lib/dates';
 import { describeError } from '../../lib/errorMessage';
+import { Field } from '../Field';
 import { QrCode } from '../QrCode';
 import { useToasts } from '../Toasts';
+
+const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 
 export function TelegramSettings(props: { user: User; onUserChange: (user: User) => void }) {
   const { t, locale, timeZone } = useI18n();
@@ -13,6 +17,14 @@ export function TelegramSettings(props: { user: User; onUserChange: (user: User)
   const [link, setLink] = useState<TelegramLink | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const digest = useUserPatch(props.onUserChange);
+
+  async function changeDigestHour(value: string) {
+    const digest_hour = value === '' ? null : Number(value);
+    if (await digest.save({ digest_hour })) {
+      toasts.show({ message: t('settingsSaved'), timeout: 3000 });
+    }
+  }
 
   async function createLink() {
     setBusy(true);
@@ -43,12 +55,31 @@ export function TelegramSettings(props: { user: User; onUserChange: (user: User)
   return (
     <section className="card" aria-labelledby="telegram-heading">
       <h2 id="telegram-heading">{t('telegram')}</h2>
-      {error && (
+      {(error ?? digest.error) && (
         <p className="banner banner-error" role="alert">
-          {error}
+          {error ?? digest.error}
         </p>
       )}
       <p>{props.user.telegram_linked ? t('telegramLinked') : t('telegramNotLinked')}</p>
+      <Field
+        label={t('digestHour')}
+        hint={t('digestHint', { tz: props.user.timezone })}
+        error={digest.fields.digest_hour}
+      >
+        <select
+          name="digest_hour"
+          value={props.user.digest_hour ?? ''}
+          disabled={digest.busy}
+          onChange={(e) => void changeDigestHour(e.target.value)}
+        >
+          <option value="">{t('digestOff')}</option>
+          {HOURS.map((hour) => (
+            <option key={hour} value={hour}>
+              {`${String(hour).padStart(2, '0')}:00`}
+            </option>
+          ))}
+        </select>
+      </Field>
       {link && (
         <div className="telegram-link">
           {link.url && <QrCode value={link.url} label={t('telegramQr')} />}
