@@ -216,32 +216,8 @@ date::local_days Today(const date::time_zone* tz) {
   return std::chrono::floor<date::days>(local);
 }
 
-// Completing a recurring task: move due (and reminder, by the same amount) to the
-// next occurrence. Returns false when the series has ended (the task then completes).
-bool AdvanceRecurrence(State& s, const std::string& timezone) {
-  if (!s.recurrence || (!s.due_date && !s.due_at)) return false;
-  const date::time_zone* tz = core::FindZone(timezone);
-  std::chrono::seconds shift{0};
-  if (s.due_date) {
-    auto current = date::local_days(*core::ParseDate(*s.due_date));
-    auto next = rrule::NextDate(*s.recurrence, current, Today(tz));
-    if (!next) return false;
-    s.due_date = core::FormatDate(date::year_month_day(*next));
-    shift = *next - current;
-  } else {
-    auto current = std::chrono::floor<std::chrono::seconds>(*core::ParseInstant(*s.due_at));
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto next = rrule::NextInstant(*s.recurrence, current, now, tz);
-    if (!next) return false;
-    s.due_at = core::FormatInstant(*next);
-    shift = *next - current;
-  }
-  if (s.remind_at) {
-    auto remind = std::chrono::floor<std::chrono::seconds>(*core::ParseInstant(*s.remind_at));
-    s.remind_at = core::FormatInstant(remind + shift);
-  }
-  s.completed = false;
-  return true;
+std::chrono::sys_seconds Seconds(const std::string& iso) {
+  return std::chrono::floor<std::chrono::seconds>(*core::ParseInstant(iso));
 }
 
 std::optional<std::string> TagsParam(const std::optional<std::vector<std::string>>& tags) {
@@ -282,6 +258,31 @@ std::map<std::string, std::string> TaskInputErrors(const TaskInput& in) {
   s.tags = in.tags;
   s.position = in.position;
   return CheckState(s);
+}
+
+bool AdvanceToNextOccurrence(const std::optional<std::string>& recurrence,
+                             std::optional<std::string>& due_date,
+                             std::optional<std::string>& due_at,
+                             std::optional<std::string>& remind_at, const std::string& timezone) {
+  if (!recurrence || (!due_date && !due_at)) return false;
+  const date::time_zone* tz = core::FindZone(timezone);
+  std::chrono::seconds shift{0};
+  if (due_date) {
+    auto current = date::local_days(*core::ParseDate(*due_date));
+    auto next = rrule::NextDate(*recurrence, current, Today(tz));
+    if (!next) return false;
+    due_date = core::FormatDate(date::year_month_day(*next));
+    shift = *next - current;
+  } else {
+    auto current = Seconds(*due_at);
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto next = rrule::NextInstant(*recurrence, current, now, tz);
+    if (!next) return false;
+    due_at = core::FormatInstant(*next);
+    shift = *next - current;
+  }
+  if (remind_at) remind_at = core::FormatInstant(Seconds(*remind_at) + shift);
+  return true;
 }
 
 Task CreateTask(db::Connection& db, const Caller& caller, const TaskInput& in) {
@@ -333,7 +334,9 @@ Task UpdateTask(db::Connection& db, const Caller& caller, std::int64_t task_id, 
     if (p.tags) s.tags = CleanTags(*p.tags);
     s.position = p.position.value_or(current.position);
     Validate(s);
-    if (s.completed && !current.completed) AdvanceRecurrence(s, caller.timezone);
+    if (s.completed && !current.completed &&
+        AdvanceToNextOccurrence(s.recurrence, s.due_date, s.due_at, s.remind_at, caller.timezone))
+      s.completed = false;
     auto u = db.Exec(kUpdate.name, {task_id, caller.user_id, s.title, s.description, s.completed,
                                     s.priority, s.due_date, s.due_at, s.remind_at, s.recurrence,
                                     TagsParam(s.tags), *s.position});

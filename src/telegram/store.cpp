@@ -80,39 +80,6 @@ const db::Statement* const kOwn[] = {
     &kSetLang,         &kSetDigest,      &kTaskForUpdate, &kTaskComplete, &kTaskAdvance,
     &kSetReminder,     &kClaimReminders, &kClaimDigests};
 
-date::local_days Today(const date::time_zone* tz) {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto local = tz ? tz->to_local(now) : date::local_seconds(now.time_since_epoch());
-  return std::chrono::floor<date::days>(local);
-}
-
-std::chrono::sys_seconds ParseSeconds(const std::string& iso) {
-  return std::chrono::floor<std::chrono::seconds>(*core::ParseInstant(iso));
-}
-
-// Moves due (and reminder, by the same amount) of `t` to the next occurrence; false when the
-// series has ended. Mirrors app::UpdateTask.
-bool Advance(app::Task& t, const date::time_zone* tz) {
-  if (!t.recurrence || (!t.due_date && !t.due_at)) return false;
-  std::chrono::seconds shift{0};
-  if (t.due_date) {
-    auto current = date::local_days(*core::ParseDate(*t.due_date));
-    auto next = rrule::NextDate(*t.recurrence, current, Today(tz));
-    if (!next) return false;
-    t.due_date = core::FormatDate(date::year_month_day(*next));
-    shift = *next - current;
-  } else {
-    auto current = ParseSeconds(*t.due_at);
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto next = rrule::NextInstant(*t.recurrence, current, now, tz);
-    if (!next) return false;
-    t.due_at = core::FormatInstant(*next);
-    shift = *next - current;
-  }
-  if (t.remind_at) t.remind_at = core::FormatInstant(ParseSeconds(*t.remind_at) + shift);
-  return true;
-}
-
 }  // namespace
 
 std::vector<const db::Statement*> BotStatements() {
@@ -180,7 +147,8 @@ std::optional<Completion> CompleteTask(db::Connection& db, const app::Caller& ca
   c.task.remind_at = r.GetOpt(0, 4);
   c.task.recurrence = r.GetOpt(0, 5);
   app::Task next = c.task;
-  if (Advance(next, core::FindZone(caller.timezone))) {
+  if (app::AdvanceToNextOccurrence(next.recurrence, next.due_date, next.due_at, next.remind_at,
+                                   caller.timezone)) {
     db.Exec(kTaskAdvance.name,
             {task_id, caller.user_id, next.due_date, next.due_at, next.remind_at});
     c.next = next.due_date ? next.due_date : next.due_at;

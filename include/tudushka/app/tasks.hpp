@@ -70,6 +70,14 @@ const std::vector<const db::Statement*>& TaskStatements();
 // client hears about every bad field at once. Absent fields are not checked.
 std::map<std::string, std::string> TaskInputErrors(const TaskInput& input);
 
+// Completing a recurring task: moves its due (`due_date` or `due_at`, ISO text) to the
+// next occurrence in `timezone`, and `remind_at` by the same amount. False when the task
+// has no recurrence or due, or the series has ended (the task then simply completes).
+bool AdvanceToNextOccurrence(const std::optional<std::string>& recurrence,
+                             std::optional<std::string>& due_date,
+                             std::optional<std::string>& due_at,
+                             std::optional<std::string>& remind_at, const std::string& timezone);
+
 // Throws Invalid naming each bad field (title missing, due_date with due_at, bad RRULE ...).
 Task CreateTask(db::Connection& db, const Caller& caller, const TaskInput& input);
 Task GetTask(db::Connection& db, std::int64_t user_id, std::int64_t task_id);
