@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "handlers.hpp"
-#include "list_cache.hpp"
 #include "tudushka/app/errors.hpp"
 #include "tudushka/app/tasks.hpp"
 #include "tudushka/core/crypto.hpp"
@@ -34,21 +33,19 @@ http::HttpError Unauthorized(const std::string& message) {
   return e;
 }
 
-// Rendered lists kept per worker (validated on every hit; see list_cache.hpp).
-constexpr std::size_t kListCacheBytes = 2 << 20;
+// Per-worker caches (see response_cache.hpp): rendered answers and checked tokens.
+constexpr std::size_t kResponseCacheBytes = 3 << 20;
+constexpr std::size_t kTokenCacheEntries = 8192;
+
+// Routes whose writes change sessions or profiles (what a cached token stands for).
+bool ChangesAccounts(std::string_view route) {
+  return route == "auth.logout" || route.starts_with("users.me");
+}
 
 constexpr const char* kCorsHeaders =
     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
 
 }  // namespace
-
-std::string Context::TokenHash() const {
-  std::string_view auth = req.Header("authorization");
-  if (auth.size() < 8 || auth.size() > 300 ||
-      (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
-    return "";
-  return core::Sha256Hex(auth.substr(7));
-}
 
 const app::Caller& Context::Caller() {
   if (caller) return *caller;
@@ -57,8 +54,18 @@ const app::Caller& Context::Caller() {
     throw Unauthorized("authentication required: send Authorization: Bearer <token>");
   if (auth.size() < 8 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
     throw Unauthorized("the Authorization header must be 'Bearer <token>'");
-  caller = app::Authenticate(db, std::string(auth.substr(7)));
-  if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
+  std::string token(auth.substr(7));
+  auto now = TokenCache::Clock::now();
+  std::uint64_t stamp = service.freshness().Accounts();
+  const app::Caller* hit = service.tokens().Find(core::Sha256Hex(token), stamp, now);
+  if (service.metrics()) service.metrics()->RecordCacheLookup(http::Metrics::kTokenCache, hit);
+  if (hit) {
+    caller = *hit;
+  } else {
+    caller = app::Authenticate(db, token);
+    if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
+    service.tokens().Store(*caller, TokenCache::Clock::from_time_t(caller->expires_at), stamp);
+  }
   user_id = caller->user_id;
   return *caller;
 }
@@ -79,12 +86,16 @@ void Reply(Context& c, int status, std::string body) {
   c.res.body = std::move(body);
 }
 
-Service::Service(const core::Config& config, http::Metrics* metrics)
+Service::Service(const core::Config& config, http::Metrics* metrics, Freshness* freshness)
     : config_(config),
       metrics_(metrics),
-      db_(config.database_url, AllStatements()),
+      own_freshness_(freshness ? nullptr : std::make_unique<Freshness>()),
+      freshness_(freshness ? freshness : own_freshness_.get()),
+      db_(config.database_url, AllStatements(), {Freshness::kChannel}),
       router_(Routes()),
-      list_cache_(std::make_unique<ListCache>(kListCacheBytes)) {
+      responses_(kResponseCacheBytes),
+      tokens_(kTokenCacheEntries),
+      on_notice_([this](std::string_view, std::string_view notice) { freshness_->Apply(notice); }) {
   try {
     db_.Connect();
   } catch (const db::Unavailable& e) {
@@ -150,6 +161,7 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       break;
     }
   }
+  if (!safe && req.method != "OPTIONS") AnnounceWrite(*route_index, *user_id);
   // CORS: only for configured origins; never a wildcard.
   std::string_view origin = req.Header("origin");
   if (!origin.empty()) {
@@ -160,6 +172,35 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       res.SetHeader("Access-Control-Expose-Headers", "ETag, Location, Retry-After");
     }
   }
+}
+
+void Service::CatchUpOnChanges() {
+  db_.EnsureOpen(on_notice_);
+  if (db_.sessions() != db_session_seen_) {
+    responses_.Clear();
+    tokens_.Clear();
+    db_session_seen_ = db_.sessions();
+  }
+}
+
+void Service::Idle() {
+  if (!db_.IsOpen()) return;  // reconnecting is left to the next request
+  try {
+    // Catch up with a burst of notices while nothing else is waiting (the server writes
+    // them as fast as we read, so wait a little for each next batch).
+    for (int round = 0; round < 200 && db_.AwaitNotifications(5, on_notice_); ++round) {
+    }
+    CatchUpOnChanges();
+  } catch (const std::exception& e) {
+    core::LogWarn("database check while idle failed", {{"error", e.what()}});
+  }
+}
+
+void Service::AnnounceWrite(int route_index, std::int64_t user_id) {
+  const auto& routes = router_.routes();
+  if (route_index < 0 || route_index >= static_cast<int>(routes.size())) return;  // no route
+  if (user_id) freshness_->BumpUser(user_id);
+  if (ChangesAccounts(routes[route_index].name)) freshness_->BumpAccounts();
 }
 
 // What the layers below threw, as the API's error (called inside a catch block). This is
@@ -214,7 +255,7 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
       throw e;
     }
     req.params = std::move(match.params);
-    db_.EnsureOpen();
+    CatchUpOnChanges();
     match.route->handler(c);
     *user_id = c.user_id;
     // Conditional GET: a strong ETag over the exact bytes we would send.

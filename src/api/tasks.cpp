@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "handlers.hpp"
-#include "list_cache.hpp"
 #include "tudushka/app/errors.hpp"
 #include "tudushka/core/crypto.hpp"
 #include "tudushka/core/time.hpp"
@@ -129,6 +128,25 @@ parser::QuickAdd ParseText(Context& c) {
   return parser::Parse(text.value, tz, now, caller.language);
 }
 
+// A 200 from this worker's cache for `key` when it is still at `stamp` (the caller's
+// change counter read before any query); true when it answered.
+bool ReplyFromCache(Context& c, const std::string& key, std::uint64_t stamp) {
+  const ResponseCache::Entry* hit = c.service.responses().Find(key, stamp);
+  if (auto* m = c.service.metrics()) m->RecordCacheLookup(http::Metrics::kResponseCache, hit);
+  if (!hit) return false;
+  Reply(c, 200, hit->body);
+  c.res.SetHeader("ETag", hit->etag);
+  return true;
+}
+
+// A 200 with `body` and its ETag, kept for the next request with the same key.
+void ReplyAndCache(Context& c, const std::string& key, std::uint64_t stamp, std::string body) {
+  std::string etag = http::ETagFor(body);
+  c.service.responses().Store(key, {stamp, body, etag});
+  Reply(c, 200, std::move(body));
+  c.res.SetHeader("ETag", etag);
+}
+
 std::optional<std::string> Instant(const std::optional<std::chrono::sys_seconds>& t) {
   if (!t) return std::nullopt;
   return core::FormatInstant(*t);
@@ -150,24 +168,13 @@ void ListTasks(Context& c) {
   query.offset = IntParam(q, "offset", 0, errors);
   ThrowIfInvalid(errors);
 
-  // One round trip authenticates and fingerprints the user's tasks; an answer rendered
-  // at the same fingerprint is served from this worker's cache.
-  auto state = app::AuthenticateWithTasksState(c.db, c.TokenHash());
-  if (!state) {
-    c.Caller();  // throws the precise 401
-    throw http::HttpError(401, "unauthorized", "the token is unknown or expired: sign in again");
-  }
-  c.caller = state->caller;
-  c.user_id = state->caller.user_id;
-  std::string key = std::to_string(c.user_id) + "\n" + state->caller.timezone + "\n";
+  const app::Caller& caller = c.Caller();
+  std::uint64_t stamp = c.service.freshness().User(caller.user_id);
+  std::string key = "list\n" + std::to_string(caller.user_id) + "\n" + caller.timezone + "\n";
   for (const auto& [k, v] : q) key += k + "=" + v + "&";
-  if (const auto* hit = c.service.list_cache().Find(key, state->tasks_state)) {
-    Reply(c, 200, hit->body);
-    c.res.SetHeader("ETag", hit->etag);
-    return;
-  }
+  if (ReplyFromCache(c, key, stamp)) return;
 
-  app::TaskPage page = app::ListTasks(c.db, *c.caller, query);
+  app::TaskPage page = app::ListTasks(c.db, caller, query);
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
@@ -188,11 +195,7 @@ void ListTasks(Context& c) {
   for (const auto& t : page.results) WriteTask(w, t);
   w.EndArray();
   w.EndObject();
-  std::string body = buf.GetString();
-  std::string etag = http::ETagFor(body);
-  c.service.list_cache().Store(key, {state->tasks_state, body, etag});
-  Reply(c, 200, std::move(body));
-  c.res.SetHeader("ETag", etag);
+  ReplyAndCache(c, key, stamp, buf.GetString());
 }
 
 void CreateTask(Context& c) {
@@ -202,12 +205,11 @@ void CreateTask(Context& c) {
 }
 
 void GetTask(Context& c) {
-  if (auto hit = app::GetTaskWithToken(c.db, c.TokenHash(), TaskId(c))) {
-    c.user_id = hit->first;
-    Reply(c, 200, TaskJson(hit->second));
-    return;
-  }
-  Reply(c, 200, TaskJson(app::GetTask(c.db, c.Caller().user_id, TaskId(c))));
+  const app::Caller& caller = c.Caller();
+  std::uint64_t stamp = c.service.freshness().User(caller.user_id);
+  std::string key = "task\n" + std::to_string(caller.user_id) + "\n" + c.req.params.at("id");
+  if (ReplyFromCache(c, key, stamp)) return;
+  ReplyAndCache(c, key, stamp, TaskJson(app::GetTask(c.db, caller.user_id, TaskId(c))));
 }
 
 void PatchTask(Context& c) {

@@ -26,18 +26,6 @@ const db::Statement kInsert{
     "RETURNING " TASK_COLUMNS};
 const db::Statement kGet{"task_get",
                          "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2"};
-const db::Statement kGetByToken{
-    "task_get_by_token",
-    "SELECT " TASK_COLUMNS
-    ", user_id FROM tasks WHERE id = $1 AND user_id = "
-    "(SELECT user_id FROM sessions WHERE token_hash = $2 AND expires_at > now())"};
-const db::Statement kCallerState{
-    "caller_tasks_state",
-    "SELECT s.user_id, u.timezone, u.language, "
-    "(SELECT count(*) || ':' || COALESCE(sum(version), 0) || ':' || COALESCE(max(version), 0) "
-    " FROM tasks t WHERE t.user_id = s.user_id) "
-    "FROM sessions s JOIN users u ON u.id = s.user_id "
-    "WHERE s.token_hash = $1 AND s.expires_at > now()"};
 const db::Statement kGetForUpdate{"task_get_for_update",
                                   "SELECT " TASK_COLUMNS
                                   " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE"};
@@ -238,9 +226,9 @@ const std::vector<std::string>& TaskOrderings() {
 
 const std::vector<const db::Statement*>& TaskStatements() {
   static const std::vector<const db::Statement*> all = [] {
-    std::vector<const db::Statement*> v = {
-        &kInsert, &kGet,   &kGetByToken,        &kCallerState, &kGetForUpdate, &kUpdate,
-        &kDelete, &kCount, &kIdemDeleteExpired, &kIdemClaim,   &kIdemGet,      &kIdemStore};
+    std::vector<const db::Statement*> v = {&kInsert,  &kGet,      &kGetForUpdate,      &kUpdate,
+                                           &kDelete,  &kCount,    &kIdemDeleteExpired, &kIdemClaim,
+                                           &kIdemGet, &kIdemStore};
     for (const auto& s : Lists().by_user) v.push_back(&s);
     return v;
   }();
@@ -417,28 +405,6 @@ TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& q)
     page.count = db.Exec(kCount.name, params).GetInt(0, 0);
   }
   return page;
-}
-
-std::optional<CallerState> AuthenticateWithTasksState(db::Connection& db,
-                                                      const std::string& token_hash) {
-  if (token_hash.empty()) return std::nullopt;
-  auto r = db.Exec(kCallerState.name, {token_hash});
-  if (r.Empty()) return std::nullopt;
-  CallerState s;
-  s.caller.user_id = r.GetInt(0, 0);
-  s.caller.timezone = r.Get(0, 1);
-  s.caller.language = r.Get(0, 2);
-  s.caller.token_hash = token_hash;
-  s.tasks_state = r.Get(0, 3);
-  return s;
-}
-
-std::optional<std::pair<std::int64_t, Task>> GetTaskWithToken(db::Connection& db,
-                                                              const std::string& token_hash,
-                                                              std::int64_t task_id) {
-  auto r = db.Exec(kGetByToken.name, {task_id, token_hash});
-  if (r.Empty()) return std::nullopt;
-  return std::make_pair(r.GetInt(0, 14), ReadTask(r, 0));
 }
 
 std::optional<StoredResponse> ClaimIdempotencyKey(db::Connection& db, std::int64_t user_id,

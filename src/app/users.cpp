@@ -28,7 +28,8 @@ const db::Statement kInsertSession{
     "VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING expires_at"};
 const db::Statement kAuthenticate{
     "session_auth",
-    "SELECT s.user_id, u.timezone, u.language FROM sessions s JOIN users u ON u.id = s.user_id "
+    "SELECT s.user_id, u.timezone, u.language, floor(extract(epoch FROM s.expires_at))::bigint "
+    "FROM sessions s JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.expires_at > now()"};
 const db::Statement kRevoke{"session_revoke", "DELETE FROM sessions WHERE token_hash = $1"};
 const db::Statement kRevokeOthers{"session_revoke_others",
@@ -150,6 +151,7 @@ std::optional<Caller> Authenticate(db::Connection& db, const std::string& token)
   c.user_id = res.GetInt(0, 0);
   c.timezone = res.Get(0, 1);
   c.language = res.Get(0, 2);
+  c.expires_at = res.GetInt(0, 3);
   return c;
 }
 

@@ -78,10 +78,12 @@ int main(int argc, char** argv) {
           "TUDUSHKA_SECRET_KEY is not set: generate one with `tudushka-api --generate-key`");
     server::PoolOptions options;
     options.pidfile = pidfile;
+    // Shared by the workers forked from here on (freshness.hpp).
+    api::Freshness* freshness = api::Freshness::CreateShared();
     return server::RunPool(
         config,
-        [](const core::Config& c, http::Metrics* m) -> std::unique_ptr<server::WorkerApp> {
-          return std::make_unique<api::Service>(c, m);
+        [freshness](const core::Config& c, http::Metrics* m) -> std::unique_ptr<server::WorkerApp> {
+          return std::make_unique<api::Service>(c, m, freshness);
         },
         options);
   } catch (const core::ConfigError& e) {

@@ -41,8 +41,12 @@ std::int64_t Result::Affected() const {
   return n && *n ? std::strtoll(n, nullptr, 10) : 0;
 }
 
-Connection::Connection(std::string url, std::vector<const Statement*> statements)
-    : url_(std::move(url)), statements_(std::move(statements)), conn_(nullptr, &PQfinish) {}
+Connection::Connection(std::string url, std::vector<const Statement*> statements,
+                       std::vector<std::string> channels)
+    : url_(std::move(url)),
+      statements_(std::move(statements)),
+      channels_(std::move(channels)),
+      conn_(nullptr, &PQfinish) {}
 
 void Connection::Connect() {
   conn_.reset();
@@ -63,19 +67,49 @@ void Connection::Connect() {
   for (const Statement* s : statements_) {
     Check(PQprepare(c, s->name, s->sql, 0, nullptr));
   }
+  for (const std::string& channel : channels_) {
+    std::unique_ptr<char, void (*)(void*)> quoted(
+        PQescapeIdentifier(c, channel.c_str(), channel.size()), &PQfreemem);
+    if (!quoted) throw Error("cannot quote channel name " + channel, "");
+    Check(PQexec(c, ("LISTEN " + std::string(quoted.get())).c_str()));
+  }
+  ++sessions_;
 }
 
-void Connection::EnsureOpen() {
+void Connection::EnsureOpen(const NotifyHandler& on_notify) {
   if (IsOpen()) {
-    // A server that restarted or was stopped closes our socket: poll sees it readable.
-    pollfd p{PQsocket(conn_.get()), POLLIN, 0};
-    if (poll(&p, 1, 0) == 0) return;
-    if (PQconsumeInput(conn_.get()) == 1 && PQstatus(conn_.get()) == CONNECTION_OK) {
-      while (PGnotify* n = PQnotifies(conn_.get())) PQfreemem(n);
-      return;
+    // A server that restarted or was stopped closes our socket: poll sees it readable,
+    // as it does while notifications are waiting. Those are read until none is left
+    // (the server sends more as the socket empties), so none waits in the server.
+    for (int round = 0; round < 1000; ++round) {
+      pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+      if (poll(&p, 1, 0) == 0) break;
+      if (PQconsumeInput(conn_.get()) != 1 || PQstatus(conn_.get()) != CONNECTION_OK) {
+        Connect();
+        return;
+      }
+      Drain(on_notify);
     }
+    Drain(on_notify);  // also the ones libpq read along with the last query's answer
+    return;
   }
   Connect();
+}
+
+bool Connection::AwaitNotifications(int timeout_ms, const NotifyHandler& on_notify) {
+  if (!IsOpen()) return false;
+  pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+  if (poll(&p, 1, timeout_ms) <= 0) return false;
+  if (PQconsumeInput(conn_.get()) != 1 || PQstatus(conn_.get()) != CONNECTION_OK) return false;
+  Drain(on_notify);
+  return true;
+}
+
+void Connection::Drain(const NotifyHandler& on_notify) {
+  while (PGnotify* n = PQnotifies(conn_.get())) {
+    std::unique_ptr<PGnotify, void (*)(void*)> owned(n, &PQfreemem);
+    if (on_notify) on_notify(n->relname ? n->relname : "", n->extra ? n->extra : "");
+  }
 }
 
 Result Connection::Check(PGresult* r) {

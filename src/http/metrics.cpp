@@ -89,6 +89,19 @@ std::string Metrics::Render(const std::vector<std::string>& route_names) const {
                 static_cast<unsigned long long>(worker_restarts_.load(std::memory_order_relaxed)),
                 static_cast<unsigned long long>(db_errors_.load(std::memory_order_relaxed)));
   out += line;
+  out +=
+      "# HELP tudushka_cache_lookups_total Worker cache lookups (checked tokens, rendered "
+      "answers) by result.\n"
+      "# TYPE tudushka_cache_lookups_total counter\n";
+  const char* caches[kCaches] = {"token", "response"};
+  for (int c = 0; c < kCaches; ++c)
+    for (int hit = 0; hit < 2; ++hit) {
+      std::snprintf(
+          line, sizeof line, "tudushka_cache_lookups_total{cache=\"%s\",result=\"%s\"} %llu\n",
+          caches[c], hit ? "hit" : "miss",
+          static_cast<unsigned long long>(cache_lookups_[c][hit].load(std::memory_order_relaxed)));
+      out += line;
+    }
   return out;
 }
 

@@ -137,6 +137,14 @@ int RunInRoot(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::string Psql(const std::string& sql, std::string url) {
+  if (url.empty()) url = Env("TUDUSHKA_DATABASE_URL");
+  std::string out;
+  RunInRoot("psql -X -q -t -A -v ON_ERROR_STOP=1 '" + url + "' -c \"" + sql + "\" 2>&1", &out);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
 bool Healthy() {
   CallOptions options;
   options.timeout_ms = 3000;

@@ -44,6 +44,10 @@ bool PollUntil(milliseconds timeout, const std::function<bool()>& done,
 // and puts the combined output in `output` when given.
 int RunInRoot(const std::string& command, std::string* output = nullptr);
 
+// Runs `sql` with psql against the database at `url` (default: TUDUSHKA_DATABASE_URL, the
+// stack's); returns the unaligned output (or the error), trailing whitespace trimmed.
+std::string Psql(const std::string& sql, std::string url = "");
+
 // True when GET /api/health answers 200.
 bool Healthy();
 

@@ -19,13 +19,6 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
   return url.substr(0, slash + 4) + name + (query == std::string::npos ? "" : url.substr(query));
 }
 
-std::string Psql(const std::string& url, const std::string& sql) {
-  std::string out;
-  RunInRoot("psql -X -q -t -A '" + url + "' -c \"" + sql + "\" 2>&1", &out);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 class MigrateTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(MigrateTest);
   CPPUNIT_TEST(testConcurrentMigratorsApplyEachFileOnce);
@@ -38,7 +31,7 @@ class MigrateTest : public CppUnit::TestFixture {
     std::string name = "migrate_" + RandomHex(8);
     std::string url = WithDatabase(base, name);
     CPPUNIT_ASSERT_MESSAGE("unexpected URL form: " + base, !url.empty());
-    Psql(base, "CREATE DATABASE " + name);
+    Psql("CREATE DATABASE " + name, base);
 
     std::string bin = Env("TUDUSHKA_API_BIN", ProjectRoot() + "/build/tudushka-api");
     std::string migrate = "TUDUSHKA_DATABASE_URL='" + url + "' " + bin + " --migrate --sql-dir sql";
@@ -48,10 +41,10 @@ class MigrateTest : public CppUnit::TestFixture {
     std::size_t files = 0;
     for (const auto& e : std::filesystem::directory_iterator(ProjectRoot() + "/sql"))
       files += e.path().extension() == ".sql";
-    std::string applied = Psql(url, "SELECT count(*) FROM schema_migrations");
+    std::string applied = Psql("SELECT count(*) FROM schema_migrations", url);
     std::string again;
     int rc_again = RunInRoot(migrate + " 2>&1", &again);
-    Psql(base, "DROP DATABASE " + name);
+    Psql("DROP DATABASE " + name, base);
 
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, rc);
     CPPUNIT_ASSERT_EQUAL(std::to_string(files), applied);

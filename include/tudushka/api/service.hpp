@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 
+#include "tudushka/api/freshness.hpp"
+#include "tudushka/api/response_cache.hpp"
 #include "tudushka/app/users.hpp"
 #include "tudushka/core/config.hpp"
 #include "tudushka/db/db.hpp"
@@ -17,7 +19,6 @@
 namespace tudushka::api {
 
 class Service;
-class ListCache;
 
 // What a handler gets: the request, the response to fill, the database and the
 // caller (authenticated on first use).
@@ -28,10 +29,9 @@ struct Context {
   const core::Config& config;
   Service& service;
 
-  // The authenticated caller; throws 401 without a valid bearer token.
+  // The authenticated caller (from this worker's token cache while nothing about
+  // accounts changed); throws 401 without a valid bearer token.
   const app::Caller& Caller();
-  // SHA-256 of the bearer token, or "" when there is none (no database access).
-  std::string TokenHash() const;
 
   std::optional<app::Caller> caller;
   std::int64_t user_id = 0;  // for the log line, however the caller was identified
@@ -43,28 +43,43 @@ using Router = http::Router<Handler>;
 class Service : public server::WorkerApp {
  public:
   // Connects to the database (a failure is logged, not fatal: requests get 503
-  // until PostgreSQL is reachable).
-  Service(const core::Config& config, http::Metrics* metrics);
+  // until PostgreSQL is reachable). `freshness` is the pool's shared change counters;
+  // without it the service keeps its own (one process).
+  Service(const core::Config& config, http::Metrics* metrics, Freshness* freshness = nullptr);
   ~Service() override;
 
   void Serve(FCGX_Request& request) override;
+  // Reads change notices while idle, so PostgreSQL never has to hold them for us.
+  void Idle() override;
   // Routes and answers one request; never throws.
   void Handle(http::Request& req, http::Response& res, std::int64_t* user_id = nullptr,
               int* route_index = nullptr);
 
   http::Metrics* metrics() const { return metrics_; }
-  ListCache& list_cache() { return *list_cache_; }
+  Freshness& freshness() { return *freshness_; }
+  ResponseCache& responses() { return responses_; }
+  TokenCache& tokens() { return tokens_; }
   const Router& router() const { return router_; }
 
  private:
   void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id, int* route_index);
+  // Reads change notices that arrived; forgets every cached answer after a reconnect
+  // (notices sent while disconnected are lost).
+  void CatchUpOnChanges();
+  // After a write: bumps the counters so no worker here serves what it changed.
+  void AnnounceWrite(int route_index, std::int64_t user_id);
   http::HttpError CurrentError(const http::Request& req);
 
   core::Config config_;
   http::Metrics* metrics_;
+  std::unique_ptr<Freshness> own_freshness_;
+  Freshness* freshness_;
   db::Connection db_;
   Router router_;
-  std::unique_ptr<ListCache> list_cache_;
+  ResponseCache responses_;
+  TokenCache tokens_;
+  db::Connection::NotifyHandler on_notice_;  // a change notice: bump its counter
+  std::uint64_t db_session_seen_ = 0;
 };
 
 // The route table (exposed for the API root's endpoint map and tests).

@@ -89,22 +89,6 @@ Task UpdateTask(db::Connection& db, const Caller& caller, std::int64_t task_id,
 void DeleteTask(db::Connection& db, std::int64_t user_id, std::int64_t task_id);
 TaskPage ListTasks(db::Connection& db, const Caller& caller, const TaskQuery& query);
 
-// The hot reads in one round trip: the bearer token is checked inside the query.
-// GetTaskWithToken answers {user id, task}, or nullopt when nothing matched (unknown
-// token or no such task): the caller then authenticates to tell 401 from 404.
-std::optional<std::pair<std::int64_t, Task>> GetTaskWithToken(db::Connection& db,
-                                                              const std::string& token_hash,
-                                                              std::int64_t task_id);
-
-// The caller behind a token hash plus a fingerprint of the state of all their tasks
-// (it changes with every insert, update and delete), for validating cached lists.
-struct CallerState {
-  Caller caller;
-  std::string tasks_state;
-};
-std::optional<CallerState> AuthenticateWithTasksState(db::Connection& db,
-                                                      const std::string& token_hash);
-
 // Idempotency-Key bookkeeping, called inside the transaction that does the POST.
 struct StoredResponse {
   int status = 0;

@@ -37,6 +37,7 @@ struct Caller {
   std::string timezone;
   std::string language;
   std::string token_hash;
+  std::int64_t expires_at = 0;  // when the token expires, Unix seconds
 };
 
 struct Registration {

@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -100,17 +101,28 @@ struct Statement {
 
 class Connection {
  public:
-  // `statements` must outlive the connection (static tables in practice).
-  Connection(std::string url, std::vector<const Statement*> statements = {});
+  // Receives one NOTIFY: channel and payload.
+  using NotifyHandler = std::function<void(std::string_view channel, std::string_view payload)>;
+
+  // `statements` must outlive the connection (static tables in practice). The
+  // connection LISTENs on `channels` from every (re)connect on.
+  Connection(std::string url, std::vector<const Statement*> statements = {},
+             std::vector<std::string> channels = {});
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   // Connects (or reconnects) and prepares every statement. Throws Unavailable.
   void Connect();
   // Cheap liveness check before a request: notices a server-side close (one
-  // poll(2), no round trip) and reconnects. Throws Unavailable if it cannot.
-  void EnsureOpen();
+  // poll(2), no round trip) and reconnects; hands every notification that arrived
+  // since the last call to `on_notify`. Throws Unavailable if it cannot connect.
+  void EnsureOpen(const NotifyHandler& on_notify = {});
   bool IsOpen() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+  // Waits up to `timeout_ms` for notifications and hands them to `on_notify`; false when
+  // none came or the connection is not usable (EnsureOpen then reconnects).
+  bool AwaitNotifications(int timeout_ms, const NotifyHandler& on_notify);
+  // Successful connects so far: a change means notifications may have been missed.
+  std::uint64_t sessions() const { return sessions_; }
 
   // Runs a prepared statement. Throws UniqueViolation, Unavailable or Error.
   Result Exec(const char* statement, std::initializer_list<Param> params = {});
@@ -141,9 +153,13 @@ class Connection {
   Result Check(PGresult* r);
   void Rollback() noexcept;
 
+  void Drain(const NotifyHandler& on_notify);
+
   std::string url_;
   std::vector<const Statement*> statements_;
+  std::vector<std::string> channels_;
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
+  std::uint64_t sessions_ = 0;
 };
 
 // Applies sql/NNN_name.sql files not yet in schema_migrations, each in its own

@@ -26,6 +26,11 @@ class Metrics {
   void RecordRequest(int route, int status, std::uint64_t micros);
   void RecordWorkerRestart() { worker_restarts_.fetch_add(1, std::memory_order_relaxed); }
   void RecordDbError() { db_errors_.fetch_add(1, std::memory_order_relaxed); }
+  // A worker cache lookup: which cache, and whether it answered.
+  enum Cache { kTokenCache, kResponseCache, kCaches };
+  void RecordCacheLookup(Cache cache, bool hit) {
+    cache_lookups_[cache][hit ? 1 : 0].fetch_add(1, std::memory_order_relaxed);
+  }
 
   // Prometheus text exposition (version 0.0.4). `route_names[i]` labels slot i.
   std::string Render(const std::vector<std::string>& route_names) const;
@@ -39,6 +44,7 @@ class Metrics {
   std::atomic<std::uint64_t> micros_sum_[kMaxRoutes];
   std::atomic<std::uint64_t> worker_restarts_;
   std::atomic<std::uint64_t> db_errors_;
+  std::atomic<std::uint64_t> cache_lookups_[kCaches][2];  // [cache][miss, hit]
 };
 
 }  // namespace tudushka::http

@@ -32,6 +32,8 @@ class WorkerApp {
   virtual ~WorkerApp() = default;
   // Answers one accepted request (must write the whole response).
   virtual void Serve(FCGX_Request& request) = 0;
+  // Called about once a second while no request comes (housekeeping; must not throw).
+  virtual void Idle() {}
 };
 
 using WorkerFactory =
