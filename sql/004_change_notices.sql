@@ -1,11 +1,19 @@
 -- API workers cache checked tokens and rendered answers (src/api/response_cache.hpp).
 -- Every change a cached answer could depend on is announced on the channel
--- "tudushka_changes" when its transaction commits, whoever made it (an API worker
--- on any machine, the bot, psql): "t:<user id>" when that user's tasks changed,
--- "a" when a session or a user row changed. NOTIFY folds duplicates within one
--- transaction, so a bulk change sends one notice per user.
+-- "tudushka_changes": "t:<user id>" when that user's tasks changed, "a" when a session
+-- or a user row changed. These triggers announce the changes of the bot, psql and any
+-- other writer when their transaction commits (NOTIFY folds duplicates, so a bulk
+-- change sends one notice per user).
+--
+-- The API announces its own writes right after their commit, outside the writing
+-- transaction, and its sessions set tudushka.client_announces = on so the triggers skip
+-- them: a NOTIFY inside the transaction would hold PostgreSQL's notify lock through the
+-- commit's flush to disk, serializing every task write of the whole cluster.
 CREATE FUNCTION announce_task_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('tudushka.client_announces', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP <> 'INSERT' THEN
         PERFORM pg_notify('tudushka_changes', 't:' || OLD.user_id);
     END IF;
@@ -20,7 +28,9 @@ CREATE TRIGGER tasks_announce AFTER INSERT OR UPDATE OR DELETE ON tasks
 
 CREATE FUNCTION announce_account_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('tudushka_changes', 'a');
+    IF current_setting('tudushka.client_announces', true) IS DISTINCT FROM 'on' THEN
+        PERFORM pg_notify('tudushka_changes', 'a');
+    END IF;
     RETURN NULL;
 END
 $$;

@@ -2,10 +2,12 @@
 
 namespace tudushka::api {
 
-const ResponseCache::Entry* ResponseCache::Find(const std::string& key, std::uint64_t stamp) {
+const ResponseCache::Entry* ResponseCache::Find(const std::string& key, std::uint64_t stamp,
+                                                CacheClock::time_point now) {
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
-  if (it->second->second.stamp != stamp) {
+  const Entry& e = it->second->second;
+  if (e.stamp != stamp || now - e.stored >= kMaxAge) {
     Erase(it);
     return nullptr;
   }
@@ -39,18 +41,19 @@ const app::Caller* TokenCache::Find(const std::string& token_hash, std::uint64_t
                                     Clock::time_point now) {
   auto it = entries_.find(token_hash);
   if (it == entries_.end()) return nullptr;
-  if (it->second.stamp != stamp || now >= it->second.expires_at) {
+  const Entry& e = it->second;
+  if (e.stamp != stamp || now >= e.expires_at || now - e.stored >= kMaxAge) {
     entries_.erase(it);
     return nullptr;
   }
   return &it->second.caller;
 }
 
-void TokenCache::Store(const app::Caller& caller, Clock::time_point expires_at,
-                       std::uint64_t stamp) {
+void TokenCache::Store(const app::Caller& caller, Clock::time_point expires_at, std::uint64_t stamp,
+                       Clock::time_point now) {
   // Full: start over rather than track recency; tokens are cheap to check again.
   if (entries_.size() >= max_entries_ && !entries_.count(caller.token_hash)) entries_.clear();
-  entries_[caller.token_hash] = Entry{caller, expires_at, stamp};
+  entries_[caller.token_hash] = Entry{caller, expires_at, stamp, now};
 }
 
 }  // namespace tudushka::api

@@ -42,6 +42,12 @@ bool ChangesAccounts(std::string_view route) {
   return route == "auth.logout" || route.starts_with("users.me");
 }
 
+// At most one batch of change notices per worker per this interval.
+constexpr std::chrono::milliseconds kAnnounceEvery(10);
+
+// POST routes that only compute an answer.
+bool WritesNothing(std::string_view route) { return route == "tasks.parse"; }
+
 constexpr const char* kCorsHeaders =
     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
 
@@ -64,7 +70,7 @@ const app::Caller& Context::Caller() {
   } else {
     caller = app::Authenticate(db, token);
     if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
-    service.tokens().Store(*caller, TokenCache::Clock::from_time_t(caller->expires_at), stamp);
+    service.tokens().Store(*caller, TokenCache::Clock::from_time_t(caller->expires_at), stamp, now);
   }
   user_id = caller->user_id;
   return *caller;
@@ -91,7 +97,9 @@ Service::Service(const core::Config& config, http::Metrics* metrics, Freshness* 
       metrics_(metrics),
       own_freshness_(freshness ? nullptr : std::make_unique<Freshness>()),
       freshness_(freshness ? freshness : own_freshness_.get()),
-      db_(config.database_url, AllStatements(), {Freshness::kChannel}),
+      // The triggers of sql/004 leave announcing our writes to AnnounceWrite.
+      db_(config.database_url, AllStatements(), {Freshness::kChannel},
+          {"tudushka.client_announces=on"}),
       router_(Routes()),
       responses_(kResponseCacheBytes),
       tokens_(kTokenCacheEntries),
@@ -104,7 +112,7 @@ Service::Service(const core::Config& config, http::Metrics* metrics, Freshness* 
   }
 }
 
-Service::~Service() = default;
+Service::~Service() { SendNotices(true); }
 
 void Service::Serve(FCGX_Request& fcgi) {
   auto start = std::chrono::steady_clock::now();
@@ -161,7 +169,7 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       break;
     }
   }
-  if (!safe && req.method != "OPTIONS") AnnounceWrite(*route_index, *user_id);
+  if (!safe && req.method != "OPTIONS") AnnounceWrite(*route_index, *user_id, res.status);
   // CORS: only for configured origins; never a wildcard.
   std::string_view origin = req.Header("origin");
   if (!origin.empty()) {
@@ -183,8 +191,14 @@ void Service::CatchUpOnChanges() {
   }
 }
 
+int Service::IdleMillis() const {
+  bool unsent = !unsent_users_.empty() || unsent_accounts_;
+  return unsent ? static_cast<int>(kAnnounceEvery.count()) : 1000;
+}
+
 void Service::Idle() {
   if (!db_.IsOpen()) return;  // reconnecting is left to the next request
+  SendNotices(true);
   try {
     // Catch up with a burst of notices while nothing else is waiting (the server writes
     // them as fast as we read, so wait a little for each next batch).
@@ -196,11 +210,47 @@ void Service::Idle() {
   }
 }
 
-void Service::AnnounceWrite(int route_index, std::int64_t user_id) {
+void Service::AnnounceWrite(int route_index, std::int64_t user_id, int status) {
   const auto& routes = router_.routes();
   if (route_index < 0 || route_index >= static_cast<int>(routes.size())) return;  // no route
+  const std::string& route = routes[route_index].name;
+  if (WritesNothing(route)) return;
+  bool accounts = ChangesAccounts(route);
+  // This machine: before the answer leaves, so the client's next read sees the write.
   if (user_id) freshness_->BumpUser(user_id);
-  if (ChangesAccounts(routes[route_index].name)) freshness_->BumpAccounts();
+  if (accounts) freshness_->BumpAccounts();
+  // Every other machine: a notice (below). A client error changed nothing.
+  if ((status >= 400 && status < 500) || (!user_id && !accounts)) return;
+  if (user_id) unsent_users_.insert(user_id);
+  unsent_accounts_ = unsent_accounts_ || accounts;
+  SendNotices(false);
+}
+
+// Notices go in a transaction of their own after the writes' commits, without waiting
+// for the disk (one is lost only if PostgreSQL crashes, and then every worker forgets its
+// caches on reconnecting; cached entries also age out, see response_cache.hpp).
+void Service::SendNotices(bool now) {
+  if (unsent_users_.empty() && !unsent_accounts_) return;
+  auto at = std::chrono::steady_clock::now();
+  if (!now && at - last_notice_ < kAnnounceEvery) return;
+  if (!db_.IsOpen()) return;  // kept for when the connection is back
+  const std::string notify = "SELECT pg_notify('" + std::string(Freshness::kChannel) + "', '";
+  std::string sql = "BEGIN; SET LOCAL synchronous_commit TO off; ";
+  for (std::int64_t user : unsent_users_) sql += notify + "t:" + std::to_string(user) + "'); ";
+  if (unsent_accounts_) sql += notify + "a'); ";
+  sql += "COMMIT";
+  unsent_users_.clear();
+  unsent_accounts_ = false;
+  last_notice_ = at;
+  try {
+    db_.Run(sql);
+  } catch (const std::exception& e) {
+    core::LogWarn("could not send change notices", {{"error", e.what()}});
+    try {
+      db_.Run("ROLLBACK");  // leave no aborted transaction behind for the next request
+    } catch (const std::exception&) {
+    }
+  }
 }
 
 // What the layers below threw, as the API's error (called inside a catch block). This is
@@ -255,7 +305,10 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
       throw e;
     }
     req.params = std::move(match.params);
-    CatchUpOnChanges();
+    if (match.route->name != "health") {  // health checks the database its own way
+      CatchUpOnChanges();
+      SendNotices(false);
+    }
     match.route->handler(c);
     *user_id = c.user_id;
     // Conditional GET: a strong ETag over the exact bytes we would send.

@@ -131,7 +131,7 @@ parser::QuickAdd ParseText(Context& c) {
 // A 200 from this worker's cache for `key` when it is still at `stamp` (the caller's
 // change counter read before any query); true when it answered.
 bool ReplyFromCache(Context& c, const std::string& key, std::uint64_t stamp) {
-  const ResponseCache::Entry* hit = c.service.responses().Find(key, stamp);
+  const ResponseCache::Entry* hit = c.service.responses().Find(key, stamp, CacheClock::now());
   if (auto* m = c.service.metrics()) m->RecordCacheLookup(http::Metrics::kResponseCache, hit);
   if (!hit) return false;
   Reply(c, 200, hit->body);
@@ -142,7 +142,7 @@ bool ReplyFromCache(Context& c, const std::string& key, std::uint64_t stamp) {
 // A 200 with `body` and its ETag, kept for the next request with the same key.
 void ReplyAndCache(Context& c, const std::string& key, std::uint64_t stamp, std::string body) {
   std::string etag = http::ETagFor(body);
-  c.service.responses().Store(key, {stamp, body, etag});
+  c.service.responses().Store(key, {stamp, body, etag, CacheClock::now()});
   Reply(c, 200, std::move(body));
   c.res.SetHeader("ETag", etag);
 }

@@ -42,23 +42,25 @@ std::int64_t Result::Affected() const {
 }
 
 Connection::Connection(std::string url, std::vector<const Statement*> statements,
-                       std::vector<std::string> channels)
+                       std::vector<std::string> channels, std::vector<std::string> settings)
     : url_(std::move(url)),
       statements_(std::move(statements)),
       channels_(std::move(channels)),
-      conn_(nullptr, &PQfinish) {}
+      // Timestamps come back in UTC ISO form whatever the server's defaults are. Generic
+      // plans: our statements are planned once per connection instead of on every call
+      // (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the planner
+      // would otherwise re-plan each execution).
+      options_(
+          "-c TimeZone=UTC -c DateStyle=ISO -c plan_cache_mode=force_generic_plan "
+          "-c client_min_messages=warning"),
+      conn_(nullptr, &PQfinish) {
+  for (const std::string& s : settings) options_ += " -c " + s;
+}
 
 void Connection::Connect() {
   conn_.reset();
-  // Timestamps come back in UTC ISO form whatever the server's defaults are. Generic
-  // plans: our statements are planned once per connection instead of on every call
-  // (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the planner
-  // would otherwise re-plan each execution).
   const char* keys[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
-  const char* values[] = {url_.c_str(), "3", "tudushka",
-                          "-c TimeZone=UTC -c DateStyle=ISO -c plan_cache_mode=force_generic_plan "
-                          "-c client_min_messages=warning",
-                          nullptr};
+  const char* values[] = {url_.c_str(), "3", "tudushka", options_.c_str(), nullptr};
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   conn_.reset(c);
   if (!c || PQstatus(c) != CONNECTION_OK)

@@ -12,9 +12,6 @@
 #include "tudushka/server/signals.hpp"
 
 namespace tudushka::server {
-namespace {
-constexpr int kIdleMillis = 1000;  // how often an idle worker gets WorkerApp::Idle()
-}  // namespace
 
 pid_t SpawnWorker(int slot, int listen_fd, int ready_fd_write, int ready_fd_read,
                   const core::Config& config, const WorkerFactory& factory,
@@ -68,7 +65,7 @@ int WorkerLoop(int listen_fd, WorkerApp& app, long max_requests) {
   long served = 0;
   while (!g_signals.terminate) {
     epoll_event got;
-    int n = epoll_pwait(ep, &got, 1, kIdleMillis, &wait_mask);
+    int n = epoll_pwait(ep, &got, 1, app.IdleMillis(), &wait_mask);
     if (n == 0 && !g_signals.terminate) app.Idle();
     if (n <= 0) continue;  // EINTR: the loop condition sees the flag
     int rc = FCGX_Accept_r(&request);

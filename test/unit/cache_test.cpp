@@ -12,6 +12,7 @@ using namespace tudushka;
 using api::Freshness;
 using api::ResponseCache;
 using api::TokenCache;
+using Clock = api::CacheClock;
 
 class CacheTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CacheTest);
@@ -23,6 +24,7 @@ class CacheTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(responseServedOnlyAtItsStamp);
   CPPUNIT_TEST(responsesEvictLeastRecentlyUsed);
   CPPUNIT_TEST(oversizedResponseIsNotKept);
+  CPPUNIT_TEST(entriesAgeOut);
   CPPUNIT_TEST(tokenServedUntilStampChangesOrExpiry);
   CPPUNIT_TEST(fullTokenCacheStartsOver);
   CPPUNIT_TEST_SUITE_END();
@@ -87,42 +89,59 @@ class CacheTest : public CppUnit::TestFixture {
 
   void responseServedOnlyAtItsStamp() {
     ResponseCache cache(1 << 20);
-    cache.Store("k", {5, "{\"a\":1}", "\"e\""});
-    const auto* hit = cache.Find("k", 5);
+    auto now = Clock::now();
+    cache.Store("k", {5, "{\"a\":1}", "\"e\"", now});
+    const auto* hit = cache.Find("k", 5, now);
     CPPUNIT_ASSERT(hit);
     CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":1}"), hit->body);
     CPPUNIT_ASSERT_EQUAL(std::string("\"e\""), hit->etag);
-    CPPUNIT_ASSERT(!cache.Find("k", 6));  // stale: dropped
-    CPPUNIT_ASSERT(!cache.Find("k", 5));
+    CPPUNIT_ASSERT(!cache.Find("k", 6, now));  // stale: dropped
+    CPPUNIT_ASSERT(!cache.Find("k", 5, now));
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), cache.bytes());
+  }
+
+  void entriesAgeOut() {
+    ResponseCache responses(1 << 20);
+    TokenCache tokens(10);
+    auto now = Clock::now();
+    responses.Store("k", {1, "{}", "", now});
+    tokens.Store(CallerFor(1, "h"), now + std::chrono::hours(24), 1, now);
+    auto almost = now + api::kMaxAge - std::chrono::seconds(1);
+    CPPUNIT_ASSERT(responses.Find("k", 1, almost));
+    CPPUNIT_ASSERT(tokens.Find("h", 1, almost));
+    CPPUNIT_ASSERT(!responses.Find("k", 1, now + api::kMaxAge));
+    CPPUNIT_ASSERT(!tokens.Find("h", 1, now + api::kMaxAge));
   }
 
   void responsesEvictLeastRecentlyUsed() {
     ResponseCache cache(8192);
+    auto now = Clock::now();
     std::string body(1800, 'x');  // four fit
-    for (const char* key : {"a", "b", "c", "d"}) cache.Store(key, {1, body, ""});
-    CPPUNIT_ASSERT(cache.Find("a", 1));  // a is now the most recent, b the least
-    cache.Store("e", {1, body, ""});
+    for (const char* key : {"a", "b", "c", "d"}) cache.Store(key, {1, body, "", now});
+    CPPUNIT_ASSERT(cache.Find("a", 1, now));  // a is now the most recent, b the least
+    cache.Store("e", {1, body, "", now});
     CPPUNIT_ASSERT(cache.bytes() <= 8192);
-    CPPUNIT_ASSERT(!cache.Find("b", 1));
-    for (const char* key : {"a", "c", "d", "e"}) CPPUNIT_ASSERT_MESSAGE(key, cache.Find(key, 1));
+    CPPUNIT_ASSERT(!cache.Find("b", 1, now));
+    for (const char* key : {"a", "c", "d", "e"})
+      CPPUNIT_ASSERT_MESSAGE(key, cache.Find(key, 1, now));
     cache.Clear();
-    CPPUNIT_ASSERT(!cache.Find("a", 1));
+    CPPUNIT_ASSERT(!cache.Find("a", 1, now));
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), cache.bytes());
   }
 
   void oversizedResponseIsNotKept() {
     ResponseCache cache(4096);
-    cache.Store("small", {1, "{}", ""});
-    cache.Store("huge", {1, std::string(2000, 'x'), ""});
-    CPPUNIT_ASSERT(!cache.Find("huge", 1));
-    CPPUNIT_ASSERT(cache.Find("small", 1));
+    auto now = Clock::now();
+    cache.Store("small", {1, "{}", "", now});
+    cache.Store("huge", {1, std::string(2000, 'x'), "", now});
+    CPPUNIT_ASSERT(!cache.Find("huge", 1, now));
+    CPPUNIT_ASSERT(cache.Find("small", 1, now));
   }
 
   void tokenServedUntilStampChangesOrExpiry() {
     TokenCache cache(10);
-    auto now = TokenCache::Clock::now();
-    cache.Store(CallerFor(3, "h3"), now + std::chrono::hours(1), 8);
+    auto now = Clock::now();
+    cache.Store(CallerFor(3, "h3"), now + std::chrono::hours(1), 8, now);
     const app::Caller* hit = cache.Find("h3", 8, now);
     CPPUNIT_ASSERT(hit);
     CPPUNIT_ASSERT_EQUAL(std::int64_t(3), hit->user_id);
@@ -130,21 +149,21 @@ class CacheTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!cache.Find("other", 8, now));
     CPPUNIT_ASSERT(!cache.Find("h3", 8, now + std::chrono::hours(1)));  // expired: dropped
     CPPUNIT_ASSERT(!cache.Find("h3", 8, now));
-    cache.Store(CallerFor(3, "h3"), now + std::chrono::hours(1), 8);
+    cache.Store(CallerFor(3, "h3"), now + std::chrono::hours(1), 8, now);
     CPPUNIT_ASSERT(!cache.Find("h3", 9, now));  // an account changed
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), cache.size());
   }
 
   void fullTokenCacheStartsOver() {
     TokenCache cache(2);
-    auto later = TokenCache::Clock::now() + std::chrono::hours(1);
-    cache.Store(CallerFor(1, "h1"), later, 1);
-    cache.Store(CallerFor(2, "h2"), later, 1);
-    cache.Store(CallerFor(2, "h2"), later, 1);  // a refresh does not count as new
+    auto now = Clock::now(), later = now + std::chrono::hours(1);
+    cache.Store(CallerFor(1, "h1"), later, 1, now);
+    cache.Store(CallerFor(2, "h2"), later, 1, now);
+    cache.Store(CallerFor(2, "h2"), later, 1, now);  // a refresh does not count as new
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), cache.size());
-    cache.Store(CallerFor(3, "h3"), later, 1);
+    cache.Store(CallerFor(3, "h3"), later, 1, now);
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), cache.size());
-    CPPUNIT_ASSERT(cache.Find("h3", 1, TokenCache::Clock::now()));
+    CPPUNIT_ASSERT(cache.Find("h3", 1, now));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(CacheTest);

@@ -1,6 +1,8 @@
 // A worker's caches of what it answered, each entry stamped with the Freshness
 // counter read before the database was asked (see freshness.hpp): an entry is used
 // only while its counter still holds the stamp, so a cache can never hide a change.
+// Entries also age out after kMaxAge, which bounds the damage of a change notice that
+// never came (a worker killed between a commit and its notice).
 // They are a per-process optimisation, nothing more: a cold or evicted entry just
 // costs the query, and no request depends on which worker cached what.
 #pragma once
@@ -16,6 +18,9 @@
 
 namespace tudushka::api {
 
+using CacheClock = std::chrono::system_clock;
+constexpr auto kMaxAge = std::chrono::seconds(60);
+
 // Rendered JSON answers (task lists, single tasks) by key, least recently used out
 // first once the bytes exceed the cap.
 class ResponseCache {
@@ -24,12 +29,14 @@ class ResponseCache {
     std::uint64_t stamp = 0;
     std::string body;
     std::string etag;
+    CacheClock::time_point stored{};
   };
 
   explicit ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // The entry for `key` if it was stored with `stamp`, else nullptr (a stale one is dropped).
-  const Entry* Find(const std::string& key, std::uint64_t stamp);
+  // The entry for `key` if it was stored with `stamp` less than kMaxAge before `now`,
+  // else nullptr (a stale one is dropped).
+  const Entry* Find(const std::string& key, std::uint64_t stamp, CacheClock::time_point now);
   void Store(const std::string& key, Entry entry);
   void Clear();
   std::size_t bytes() const { return bytes_; }
@@ -51,14 +58,16 @@ class ResponseCache {
 // they belong to, until the token expires or any account changes.
 class TokenCache {
  public:
-  using Clock = std::chrono::system_clock;
+  using Clock = CacheClock;
 
   explicit TokenCache(std::size_t max_entries) : max_entries_(max_entries) {}
 
-  // The caller for `token_hash` if stored with `stamp` and not expired at `now`.
+  // The caller for `token_hash` if stored with `stamp` less than kMaxAge before `now`
+  // and not expired at `now`.
   const app::Caller* Find(const std::string& token_hash, std::uint64_t stamp,
                           Clock::time_point now);
-  void Store(const app::Caller& caller, Clock::time_point expires_at, std::uint64_t stamp);
+  void Store(const app::Caller& caller, Clock::time_point expires_at, std::uint64_t stamp,
+             Clock::time_point now);
   void Clear() { entries_.clear(); }
   std::size_t size() const { return entries_.size(); }
 
@@ -67,6 +76,7 @@ class TokenCache {
     app::Caller caller;
     Clock::time_point expires_at;
     std::uint64_t stamp;
+    Clock::time_point stored;
   };
   std::size_t max_entries_;
   std::unordered_map<std::string, Entry> entries_;

@@ -3,8 +3,10 @@
 // per-request log line.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "tudushka/api/freshness.hpp"
 #include "tudushka/api/response_cache.hpp"
@@ -49,8 +51,10 @@ class Service : public server::WorkerApp {
   ~Service() override;
 
   void Serve(FCGX_Request& request) override;
-  // Reads change notices while idle, so PostgreSQL never has to hold them for us.
+  // Sends pending change notices and reads incoming ones while idle, so PostgreSQL
+  // never has to hold them for us.
   void Idle() override;
+  int IdleMillis() const override;
   // Routes and answers one request; never throws.
   void Handle(http::Request& req, http::Response& res, std::int64_t* user_id = nullptr,
               int* route_index = nullptr);
@@ -66,8 +70,12 @@ class Service : public server::WorkerApp {
   // Reads change notices that arrived; forgets every cached answer after a reconnect
   // (notices sent while disconnected are lost).
   void CatchUpOnChanges();
-  // After a write: bumps the counters so no worker here serves what it changed.
-  void AnnounceWrite(int route_index, std::int64_t user_id);
+  // After a write (before its answer goes out): bumps this machine's counters and tells
+  // the other machines, so no worker anywhere keeps serving what it changed.
+  void AnnounceWrite(int route_index, std::int64_t user_id, int status);
+  // Sends the notices not yet sent: at once when `now` is true, else only if none went
+  // out in the last kAnnounceEvery (a burst of writes shares one notice per user).
+  void SendNotices(bool now);
   http::HttpError CurrentError(const http::Request& req);
 
   core::Config config_;
@@ -80,6 +88,9 @@ class Service : public server::WorkerApp {
   TokenCache tokens_;
   db::Connection::NotifyHandler on_notice_;  // a change notice: bump its counter
   std::uint64_t db_session_seen_ = 0;
+  std::set<std::int64_t> unsent_users_;  // users whose task changes await a notice
+  bool unsent_accounts_ = false;
+  std::chrono::steady_clock::time_point last_notice_{};
 };
 
 // The route table (exposed for the API root's endpoint map and tests).

@@ -105,9 +105,10 @@ class Connection {
   using NotifyHandler = std::function<void(std::string_view channel, std::string_view payload)>;
 
   // `statements` must outlive the connection (static tables in practice). The
-  // connection LISTENs on `channels` from every (re)connect on.
+  // connection LISTENs on `channels` from every (re)connect on; `settings` are extra
+  // server settings for the session ("name=value").
   Connection(std::string url, std::vector<const Statement*> statements = {},
-             std::vector<std::string> channels = {});
+             std::vector<std::string> channels = {}, std::vector<std::string> settings = {});
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -158,6 +159,7 @@ class Connection {
   std::string url_;
   std::vector<const Statement*> statements_;
   std::vector<std::string> channels_;
+  std::string options_;  // libpq "options": the session's server settings
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
   std::uint64_t sessions_ = 0;
 };

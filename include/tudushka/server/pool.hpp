@@ -32,8 +32,10 @@ class WorkerApp {
   virtual ~WorkerApp() = default;
   // Answers one accepted request (must write the whole response).
   virtual void Serve(FCGX_Request& request) = 0;
-  // Called about once a second while no request comes (housekeeping; must not throw).
+  // Called while no request comes, IdleMillis() after the last call or request
+  // (housekeeping; must not throw).
   virtual void Idle() {}
+  virtual int IdleMillis() const { return 1000; }
 };
 
 using WorkerFactory =
