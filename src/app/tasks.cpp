@@ -248,28 +248,30 @@ std::map<std::string, std::string> TaskInputErrors(const TaskInput& in) {
   return CheckState(s);
 }
 
-bool AdvanceToNextOccurrence(const std::optional<std::string>& recurrence,
+bool AdvanceToNextOccurrence(std::optional<std::string>& recurrence,
                              std::optional<std::string>& due_date,
                              std::optional<std::string>& due_at,
                              std::optional<std::string>& remind_at, const std::string& timezone) {
   if (!recurrence || (!due_date && !due_at)) return false;
   const date::time_zone* tz = core::FindZone(timezone);
   std::chrono::seconds shift{0};
+  std::optional<int> count_left;
   if (due_date) {
     auto current = date::local_days(*core::ParseDate(*due_date));
-    auto next = rrule::NextDate(*recurrence, current, Today(tz));
+    auto next = rrule::NextDate(*recurrence, current, Today(tz), &count_left);
     if (!next) return false;
     due_date = core::FormatDate(date::year_month_day(*next));
     shift = *next - current;
   } else {
     auto current = Seconds(*due_at);
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto next = rrule::NextInstant(*recurrence, current, now, tz);
+    auto next = rrule::NextInstant(*recurrence, current, now, tz, &count_left);
     if (!next) return false;
     due_at = core::FormatInstant(*next);
     shift = *next - current;
   }
   if (remind_at) remind_at = core::FormatInstant(Seconds(*remind_at) + shift);
+  if (count_left) recurrence = rrule::WithCount(*recurrence, *count_left);
   return true;
 }
 

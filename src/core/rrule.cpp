@@ -33,6 +33,7 @@ struct Rule {
   std::vector<unsigned> by_month;
   std::optional<local_days> until_date;   // UNTIL=YYYYMMDD
   std::optional<sys_seconds> until_time;  // UTC UNTIL=YYYYMMDDTHHMMSSZ
+  std::optional<int> count;               // COUNT=n: occurrences left, the anchor's included
 };
 
 constexpr std::array<std::string_view, 7> kWeekdayCodes = {"SU", "MO", "TU", "WE",
@@ -176,6 +177,7 @@ std::string ParseRule(std::string_view text, Rule* r) {
     } else if (key == "COUNT") {
       error = ParseIntList(key, value, 1, 100000, false, &numbers);
       if (error.empty() && numbers.size() != 1) error = "COUNT: one number expected";
+      if (error.empty()) r->count = numbers[0];
       has_count = true;
     } else if (key == "UNTIL") {
       error = ParseUntil(value, r);
@@ -313,6 +315,23 @@ std::optional<local_days> FirstFrom(const Rule& r, local_days anchor, local_days
   return std::nullopt;
 }
 
+// With COUNT: how many occurrences are left from `next` on, after walking from the anchor
+// (which always counts as the first, as DTSTART does in RFC 5545) past every occurrence
+// before `next`; nullopt when `next` is beyond the COUNT. `left` is unset without COUNT.
+bool WithinCount(const Rule& r, local_days anchor, local_days next, std::optional<int>* left) {
+  if (!r.count) return true;
+  int used = 1;  // the anchor
+  for (local_days x = anchor + days{1}; used < *r.count;) {
+    auto occurrence = FirstFrom(r, anchor, x);
+    if (!occurrence || *occurrence >= next) break;
+    ++used;
+    x = *occurrence + days{1};
+  }
+  if (used >= *r.count) return false;
+  if (left) *left = *r.count - used;
+  return true;
+}
+
 std::optional<Rule> Compile(std::string_view text) {
   Rule r;
   if (!ParseRule(text, &r).empty()) return std::nullopt;
@@ -337,15 +356,18 @@ std::optional<local_days> FirstDate(std::string_view rule, local_days start) {
   return FirstFrom(*r, start, start);
 }
 
-std::optional<local_days> NextDate(std::string_view rule, local_days current_due,
-                                   local_days today) {
+std::optional<local_days> NextDate(std::string_view rule, local_days current_due, local_days today,
+                                   std::optional<int>* count_left) {
   auto r = Compile(rule);
   if (!r) return std::nullopt;
-  return FirstFrom(*r, current_due, std::max(current_due, today) + days{1});
+  auto next = FirstFrom(*r, current_due, std::max(current_due, today) + days{1});
+  if (!next || !WithinCount(*r, current_due, *next, count_left)) return std::nullopt;
+  return next;
 }
 
 std::optional<sys_seconds> NextInstant(std::string_view rule, sys_seconds current_due,
-                                       sys_seconds now, const date::time_zone* tz) {
+                                       sys_seconds now, const date::time_zone* tz,
+                                       std::optional<int>* count_left) {
   auto r = Compile(rule);
   if (!r) return std::nullopt;
   date::local_seconds local =
@@ -359,10 +381,25 @@ std::optional<sys_seconds> NextInstant(std::string_view rule, sys_seconds curren
     if (!day) return std::nullopt;
     sys_seconds at = ToInstant(*day + time_of_day, tz);
     if (r->until_time && at > *r->until_time) return std::nullopt;
-    if (at > now && at > current_due) return at;
+    if (at > now && at > current_due) {
+      if (!WithinCount(*r, anchor, *day, count_left)) return std::nullopt;
+      return at;
+    }
     from = *day + days{1};
   }
   return std::nullopt;
+}
+
+std::string WithCount(std::string_view rule, int count) {
+  std::string out;
+  for (std::string_view part : Split(rule, ';')) {
+    if (!out.empty()) out += ';';
+    if (Upper(part.substr(0, part.find('='))) == "COUNT")
+      out += "COUNT=" + std::to_string(count);
+    else
+      out += part;
+  }
+  return out;
 }
 
 sys_seconds ToInstant(date::local_seconds local, const date::time_zone* tz) {

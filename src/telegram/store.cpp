@@ -39,8 +39,8 @@ const db::Statement kTaskComplete{
     "WHERE id = $1 AND user_id = $2"};
 const db::Statement kTaskAdvance{
     "tg_task_advance",
-    "UPDATE tasks SET due_date = $3, due_at = $4, remind_at = $5, updated_at = now() "
-    "WHERE id = $1 AND user_id = $2"};
+    "UPDATE tasks SET due_date = $3, due_at = $4, remind_at = $5, recurrence = $6, "
+    "updated_at = now() WHERE id = $1 AND user_id = $2"};
 const db::Statement kSetReminder{
     "tg_set_reminder",
     "UPDATE tasks SET remind_at = $3, updated_at = now() WHERE id = $1 AND user_id = $2"};
@@ -150,7 +150,7 @@ std::optional<Completion> CompleteTask(db::Connection& db, const app::Caller& ca
   if (app::AdvanceToNextOccurrence(next.recurrence, next.due_date, next.due_at, next.remind_at,
                                    caller.timezone)) {
     db.Exec(kTaskAdvance.name,
-            {task_id, caller.user_id, next.due_date, next.due_at, next.remind_at});
+            {task_id, caller.user_id, next.due_date, next.due_at, next.remind_at, next.recurrence});
     c.next = next.due_date ? next.due_date : next.due_at;
   } else {
     db.Exec(kTaskComplete.name, {task_id, caller.user_id});

@@ -488,16 +488,16 @@ async function main() {
     await waitFor('message edited', async () => ((await en.current(m.message_id)) || {}).text?.includes('✅ Done: Water plants'), 5000);
   });
 
-  await test('recurring task: Done on its reminder moves it to the next occurrence, which reminds again', async () => {
+  await test('recurring task: Done on its reminder moves it to the next occurrence (COUNT counts down), which reminds again', async () => {
     const due = new Date(Date.now() + 60000);
     const remind = new Date(Date.now() + 500);
-    const r = await json(`${BASE}/api/tasks/`, { title: 'Daily standup', due_at: due.toISOString(), remind_at: remind.toISOString(), recurrence: 'FREQ=DAILY' }, { token: userEn.token });
+    const r = await json(`${BASE}/api/tasks/`, { title: 'Daily standup', due_at: due.toISOString(), remind_at: remind.toISOString(), recurrence: 'FREQ=DAILY;COUNT=3' }, { token: userEn.token });
     assert(r.status === 201, `create: ${r.status} ${JSON.stringify(r.body)}`);
     const m = await en.expect('⏰ Daily standup', 30000);
     await en.press(m, `done:${r.body.id}:r`);
     await waitFor('message edited with the next occurrence', async () => ((await en.current(m.message_id)) || {}).text?.includes('(next: '), 5000);
-    const row = sql(`SELECT completed, round(extract(epoch FROM remind_at - '${remind.toISOString()}'::timestamptz) / 3600), reminded_for IS DISTINCT FROM remind_at FROM tasks WHERE id = ${r.body.id}`);
-    assert(row === 'f|24|t', `task after done: ${row}`);
+    const row = sql(`SELECT completed, round(extract(epoch FROM remind_at - '${remind.toISOString()}'::timestamptz) / 3600), reminded_for IS DISTINCT FROM remind_at, recurrence FROM tasks WHERE id = ${r.body.id}`);
+    assert(row === 'f|24|t|FREQ=DAILY;COUNT=2', `task after done: ${row}`);
   });
 
   await test('digest at the chosen hour (PATCH digest_hour), once a day', async () => {

@@ -53,6 +53,7 @@ class TasksTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDailyRecurrenceMovesDueDate);
   CPPUNIT_TEST(testWeeklyRecurrenceMovesDueDate);
   CPPUNIT_TEST(testRecurrenceMovesDueAtAndReminder);
+  CPPUNIT_TEST(testRecurrenceCountEndsTheSeries);
   CPPUNIT_TEST(testPaginationFirstPage);
   CPPUNIT_TEST(testPaginationMiddleAndLastPage);
   CPPUNIT_TEST(testPaginationFollowNextVisitsAll);
@@ -243,38 +244,55 @@ class TasksTest : public CppUnit::TestFixture {
     IT_ASSERT_ERROR(Patch(id, R"({"title":"zombie"})"), 404, "not_found");
   }
 
+  // Recurring dues lie in the future (2030) so that the next occurrence is always the one
+  // right after them, whatever day the suite runs.
   void testDailyRecurrenceMovesDueDate() {
     std::int64_t id =
-        Create(R"({"title":"daily","due_date":"2026-12-01","recurrence":"FREQ=DAILY"})");
+        Create(R"({"title":"daily","due_date":"2030-12-01","recurrence":"FREQ=DAILY"})");
     Response r = Patch(id, R"({"completed":true})");
     IT_ASSERT_STATUS(r, 200);
-    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-02"), Str(r.json, "due_date"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-02"), Str(r.json, "due_date"));
     IT_ASSERT_MSG(r, !Bool(r.json, "completed"));
     CPPUNIT_ASSERT_EQUAL(std::string("FREQ=DAILY"), Str(r.json, "recurrence"));
     Response got = Get(TaskPath(id));
-    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-02"), Str(got.json, "due_date"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-02"), Str(got.json, "due_date"));
     IT_ASSERT_MSG(got, !Bool(got.json, "completed"));
   }
 
   void testWeeklyRecurrenceMovesDueDate() {
-    // 2026-11-30 is a Monday.
+    // 2030-12-02 is a Monday.
     std::int64_t id =
-        Create(R"({"title":"weekly","due_date":"2026-11-30","recurrence":"FREQ=WEEKLY;BYDAY=MO"})");
+        Create(R"({"title":"weekly","due_date":"2030-12-02","recurrence":"FREQ=WEEKLY;BYDAY=MO"})");
     Response r = Patch(id, R"({"completed":true})");
     IT_ASSERT_STATUS(r, 200);
-    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-07"), Str(r.json, "due_date"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-09"), Str(r.json, "due_date"));
     IT_ASSERT_MSG(r, !Bool(r.json, "completed"));
   }
 
   void testRecurrenceMovesDueAtAndReminder() {
     std::int64_t id = Create(
-        R"({"title":"standup","due_at":"2026-12-01T09:00:00Z","remind_at":"2026-12-01T08:45:00Z",)"
+        R"({"title":"standup","due_at":"2030-12-01T09:00:00Z","remind_at":"2030-12-01T08:45:00Z",)"
         R"("recurrence":"FREQ=DAILY"})");
     Response r = Patch(id, R"({"completed":true})");
     IT_ASSERT_STATUS(r, 200);
-    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-02T09:00:00Z"), Str(r.json, "due_at"));
-    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-02T08:45:00Z"), Str(r.json, "remind_at"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-02T09:00:00Z"), Str(r.json, "due_at"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-02T08:45:00Z"), Str(r.json, "remind_at"));
     IT_ASSERT_MSG(r, !Bool(r.json, "completed"));
+  }
+
+  // COUNT=2: the due and one more; the stored rule counts down, then the task completes.
+  void testRecurrenceCountEndsTheSeries() {
+    std::int64_t id =
+        Create(R"({"title":"twice","due_date":"2030-12-01","recurrence":"FREQ=DAILY;COUNT=2"})");
+    Response r = Patch(id, R"({"completed":true})");
+    IT_ASSERT_STATUS(r, 200);
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-02"), Str(r.json, "due_date"));
+    CPPUNIT_ASSERT_EQUAL(std::string("FREQ=DAILY;COUNT=1"), Str(r.json, "recurrence"));
+    IT_ASSERT_MSG(r, !Bool(r.json, "completed"));
+    r = Patch(id, R"({"completed":true})");
+    IT_ASSERT_STATUS(r, 200);
+    IT_ASSERT_MSG(r, Bool(r.json, "completed"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-12-02"), Str(r.json, "due_date"));
   }
 
   std::vector<std::int64_t> CreateMany(int n, const std::string& prefix = "task") {

@@ -57,6 +57,9 @@ class RruleTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(YearlyFeb29);
   CPPUNIT_TEST(YearlyByMonth);
   CPPUNIT_TEST(Until);
+  CPPUNIT_TEST(CountIsUsedUp);
+  CPPUNIT_TEST(CountOfInstants);
+  CPPUNIT_TEST(WithCountRewritesOnlyCount);
   CPPUNIT_TEST(OverdueSkipsToFuture);
   CPPUNIT_TEST(FirstDate);
   CPPUNIT_TEST(Unsatisfiable);
@@ -222,10 +225,54 @@ class RruleTest : public CppUnit::TestFixture {
                          Show(rr::NextDate(rule, Day(2026, 12, 4), Day(2026, 12, 4))));
     CPPUNIT_ASSERT_EQUAL(std::string("none"),
                          Show(rr::NextDate(rule, Day(2026, 12, 11), Day(2026, 12, 11))));
-    // COUNT is accepted but not enforced (no series start is stored).
+  }
+
+  void CountIsUsedUp() {
+    std::optional<int> left;
+    // COUNT=3 due today: today, tomorrow, the day after.
     CPPUNIT_ASSERT_EQUAL(
         std::string("2026-11-28"),
-        Show(rr::NextDate("FREQ=DAILY;COUNT=1", Day(2026, 11, 27), Day(2026, 11, 27))));
+        Show(rr::NextDate("FREQ=DAILY;COUNT=3", Day(2026, 11, 27), Day(2026, 11, 27), &left)));
+    CPPUNIT_ASSERT_EQUAL(2, left.value_or(-1));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("none"),
+        Show(rr::NextDate("FREQ=DAILY;COUNT=1", Day(2026, 11, 27), Day(2026, 11, 27), &left)));
+    // Overdue: the skipped occurrences are used up too (20th..24th are all five).
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("none"),
+        Show(rr::NextDate("FREQ=DAILY;COUNT=5", Day(2026, 11, 20), Day(2026, 11, 27))));
+    left.reset();
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("2026-11-28"),
+        Show(rr::NextDate("FREQ=DAILY;COUNT=10", Day(2026, 11, 25), Day(2026, 11, 27), &left)));
+    CPPUNIT_ASSERT_EQUAL(7, left.value_or(-1));  // 25th, 26th, 27th used
+    // Only days the rule matches count: Mon 30th and Wed 2nd after Fri 27th (the anchor).
+    left.reset();
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-02"),
+                         Show(rr::NextDate("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4", Day(2026, 11, 27),
+                                           Day(2026, 12, 1), &left)));
+    CPPUNIT_ASSERT_EQUAL(2, left.value_or(-1));
+    // Without COUNT nothing is reported.
+    left.reset();
+    rr::NextDate("FREQ=DAILY", Day(2026, 11, 27), Day(2026, 11, 27), &left);
+    CPPUNIT_ASSERT(!left);
+  }
+
+  void CountOfInstants() {
+    using namespace std::chrono;
+    std::optional<int> left;
+    sys_seconds due = Utc("2026-11-27T09:00:00Z");
+    sys_seconds now = due - hours(1);
+    auto next = rr::NextInstant("FREQ=DAILY;COUNT=2", due, now, nullptr, &left);
+    CPPUNIT_ASSERT(next && *next == due + days(1));
+    CPPUNIT_ASSERT_EQUAL(1, left.value_or(-1));
+    CPPUNIT_ASSERT(!rr::NextInstant("FREQ=DAILY;COUNT=1", due, now, nullptr, &left));
+  }
+
+  void WithCountRewritesOnlyCount() {
+    CPPUNIT_ASSERT_EQUAL(std::string("FREQ=WEEKLY;COUNT=2;BYDAY=MO"),
+                         rr::WithCount("FREQ=WEEKLY;count=7;BYDAY=MO", 2));
+    CPPUNIT_ASSERT_EQUAL(std::string("FREQ=DAILY"), rr::WithCount("FREQ=DAILY", 2));
   }
 
   void OverdueSkipsToFuture() {

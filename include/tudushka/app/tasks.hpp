@@ -71,9 +71,10 @@ const std::vector<const db::Statement*>& TaskStatements();
 std::map<std::string, std::string> TaskInputErrors(const TaskInput& input);
 
 // Completing a recurring task: moves its due (`due_date` or `due_at`, ISO text) to the
-// next occurrence in `timezone`, and `remind_at` by the same amount. False when the task
-// has no recurrence or due, or the series has ended (the task then simply completes).
-bool AdvanceToNextOccurrence(const std::optional<std::string>& recurrence,
+// next occurrence in `timezone`, `remind_at` by the same amount, and lowers a COUNT in
+// `recurrence` by the occurrences used up. False when the task has no recurrence or due,
+// or the series has ended (the task then simply completes).
+bool AdvanceToNextOccurrence(std::optional<std::string>& recurrence,
                              std::optional<std::string>& due_date,
                              std::optional<std::string>& due_at,
                              std::optional<std::string>& remind_at, const std::string& timezone);

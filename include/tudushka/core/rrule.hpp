@@ -19,9 +19,11 @@
 // only in leap years). INTERVAL counts periods from the anchor's period (its day, its
 // Monday-based week, its month, its year).
 //
-// COUNT is accepted but not enforced: without the series start and the number of
-// occurrences already done, "the next one" cannot know whether the COUNT is used up.
-// UNTIL is enforced.
+// COUNT counts the occurrences left, the current due (the anchor) included: FREQ=DAILY;
+// COUNT=3 on a task due today means today, tomorrow and the day after. Moving to the next
+// occurrence uses up the anchor and every occurrence skipped on the way, so the rule
+// stored with the new due is rewritten with the smaller COUNT (WithCount); the series ends
+// when the COUNT is used up. UNTIL is enforced as given.
 #pragma once
 
 #include <date/tz.h>
@@ -47,8 +49,11 @@ std::optional<date::local_days> FirstDate(std::string_view rule, date::local_day
 // occurrences and never yields a date in the past. nullopt for an invalid rule, when UNTIL
 // is exhausted or when the walk finds no occurrence within its limit (200000 days checked
 // or the year 9999; e.g. BYMONTH=2;BYMONTHDAY=30 never occurs).
+// With COUNT, `count_left` (when given) receives the COUNT to store with the result, and
+// nullopt comes back once the COUNT is used up; without COUNT it is left alone.
 std::optional<date::local_days> NextDate(std::string_view rule, date::local_days current_due,
-                                         date::local_days today);
+                                         date::local_days today,
+                                         std::optional<int>* count_left = nullptr);
 
 // The same for a task due at an instant. Occurrences keep the local wall-clock time of
 // `current_due` in `tz` (10:00 stays 10:00 across DST changes); the result is the first
@@ -58,7 +63,11 @@ std::optional<date::local_days> NextDate(std::string_view rule, date::local_days
 std::optional<std::chrono::sys_seconds> NextInstant(std::string_view rule,
                                                     std::chrono::sys_seconds current_due,
                                                     std::chrono::sys_seconds now,
-                                                    const date::time_zone* tz);
+                                                    const date::time_zone* tz,
+                                                    std::optional<int>* count_left = nullptr);
+
+// `rule` with its COUNT part set to `count` (other parts as written).
+std::string WithCount(std::string_view rule, int count);
 
 // A local wall-clock time in `tz` as an instant, the way RFC 5545 resolves DST edges: a
 // time inside a spring-forward gap moves forward by the gap (02:30 -> 03:30), an ambiguous
