@@ -2,10 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { auth } from '../api/endpoints';
 import { isApiError } from '../api/errors';
 import type { Language, Session } from '../api/types';
+import { useSubmit } from '../hooks/useSubmit';
 import { useI18n } from '../i18n/I18nContext';
 import { Icon } from './Icon';
 import { browserTimeZone } from '../lib/dates';
-import { describeError } from '../lib/errorMessage';
 import { Field } from './Field';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -24,36 +24,30 @@ export function AuthPage(props: {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { run, busy, error, fields, clear } = useSubmit(
+    mode === 'signup' ? 'errSignUp' : 'errSignIn',
+  );
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setFields({});
-    try {
-      const session =
+    const session = await run(
+      () =>
         mode === 'signup'
-          ? await auth.register({
+          ? auth.register({
               username: username.trim(),
               password,
               email: email.trim() || undefined,
               language,
               timezone: browserTimeZone(),
             })
-          : await auth.login(username.trim(), password);
-      props.onSignedIn(session);
-    } catch (e) {
-      setBusy(false);
-      if (isApiError(e) && e.kind === 'unauthorized') setError(t('badCredentials'));
-      else if (isApiError(e) && e.status === 409) setFields({ username: t('usernameTaken') });
-      else {
-        if (isApiError(e)) setFields(e.fields);
-        setError(describeError(e, t, mode === 'signup' ? 'errSignUp' : 'errSignIn'));
-      }
-    }
+          : auth.login(username.trim(), password),
+      (e) => {
+        if (isApiError(e) && e.kind === 'unauthorized') return { error: t('badCredentials') };
+        if (isApiError(e) && e.status === 409) return { fields: { username: t('usernameTaken') } };
+        return undefined;
+      },
+    );
+    if (session) props.onSignedIn(session);
   }
 
   const heading = mode === 'signup' ? t('createAccount') : t('signIn');
@@ -129,8 +123,7 @@ export function AuthPage(props: {
             href={mode === 'signup' ? '/signin' : '/signup'}
             onClick={(e) => {
               e.preventDefault();
-              setError(undefined);
-              setFields({});
+              clear();
               props.onModeChange(mode === 'signup' ? 'signin' : 'signup');
             }}
           >

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { users } from '../../api/endpoints';
-import { isApiError } from '../../api/errors';
+import { useSubmit } from '../../hooks/useSubmit';
 import { useI18n } from '../../i18n/I18nContext';
-import { describeError } from '../../lib/errorMessage';
 import { Field } from '../Field';
 import { useToasts } from '../Toasts';
 
@@ -11,26 +10,16 @@ export function PasswordSettings() {
   const toasts = useToasts();
   const [oldPassword, setOldPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { run, busy, error, fields } = useSubmit('errSettings');
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setFields({});
-    try {
+    await run(async () => {
       await users.changePassword(oldPassword, newPassword);
       setOldPassword('');
       setNewPassword('');
       toasts.show({ message: t('passwordChanged'), timeout: 5000 });
-    } catch (e) {
-      if (isApiError(e)) setFields(e.fields);
-      setError(describeError(e, t, 'errSettings'));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
