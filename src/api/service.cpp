@@ -200,10 +200,11 @@ void Service::Idle() {
   if (!db_.IsOpen()) return;  // reconnecting is left to the next request
   SendNotices(true);
   try {
-    // Catch up with a burst of notices while nothing else is waiting (the server writes
-    // them as fast as we read, so wait a little for each next batch).
-    for (int round = 0; round < 200 && db_.AwaitNotifications(5, on_notice_); ++round) {
-    }
+    // After a burst of notices, keep reading while nothing else is waiting (the server
+    // writes them as fast as we read, so wait a little for each next batch).
+    if (db_.AwaitNotifications(0, on_notice_))
+      for (int round = 0; round < 200 && db_.AwaitNotifications(5, on_notice_); ++round) {
+      }
     CatchUpOnChanges();
   } catch (const std::exception& e) {
     core::LogWarn("database check while idle failed", {{"error", e.what()}});

@@ -5,8 +5,9 @@
 // extra misses) for task data, and one for accounts (sessions, profiles), which
 // guards every cached token. A worker that changes data bumps the counter after its
 // commit and before it answers, so any later request on this machine sees the
-// change (read-your-writes). Changes made elsewhere (the bot, other API machines,
-// psql) arrive as NOTIFY from triggers (sql/004) and are bumped by whichever worker
+// change (read-your-writes). Changes made elsewhere arrive as notices on kChannel
+// (other API machines send them after their commits, the triggers of sql/004 send
+// those of the bot, psql and anyone else) and are bumped by whichever worker here
 // reads them first.
 //
 // Usage: read the counter *before* querying, stamp the cached entry with it, and
@@ -44,7 +45,7 @@ class Freshness {
   // an unknown notice must never leave a stale answer behind.
   void Apply(std::string_view notice);
 
-  // The channel the triggers of sql/004 notify on.
+  // The PostgreSQL channel of change notices (Service::SendNotices, sql/004).
   static constexpr const char* kChannel = "tudushka_changes";
 
  private:
