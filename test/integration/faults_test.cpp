@@ -438,8 +438,8 @@ class FaultsTest : public CppUnit::TestFixture {
 
   void testSigtermStopsMaster() {
     CPPUNIT_ASSERT_MESSAGE(
-        "TODO(lead): scripts/stack has no 'start-api' command; without it this test could not "
-        "restart the pool after stopping it, so it did not send SIGTERM",
+        "scripts/stack has no 'start-api' command, which this test needs to restart the pool "
+        "after stopping it; SIGTERM was not sent",
         StackHasStartApi());
     pid_t old_master = master_;
     CPPUNIT_ASSERT_EQUAL(0, kill(old_master, SIGTERM));
