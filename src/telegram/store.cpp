@@ -7,9 +7,6 @@
 namespace tudushka::telegram {
 namespace {
 
-// timestamptz as the API writes it: "2026-11-27T15:00:00Z".
-#define TG_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 const db::Statement kTryLock{"tg_try_lock", "SELECT pg_try_advisory_lock($1)"};
 const db::Statement kOffsetLock{
     "tg_offset_lock", "SELECT next_offset FROM telegram_bot_state WHERE id = 1 FOR UPDATE"};
@@ -31,7 +28,7 @@ const db::Statement kSetLang{"tg_set_lang", "UPDATE users SET language = $2 WHER
 const db::Statement kSetDigest{"tg_set_digest", "UPDATE users SET digest_hour = $2 WHERE id = $1"};
 const db::Statement kTaskForUpdate{
     "tg_task_for_update",
-    "SELECT title, completed, due_date::text, " TG_ISO("due_at") ", " TG_ISO("remind_at") ", "
+    "SELECT title, completed, due_date::text, due_at, remind_at, "
     "recurrence FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE"};
 const db::Statement kTaskComplete{
     "tg_task_complete",
@@ -55,8 +52,8 @@ const db::Statement kClaimReminders{
     "LOCKED) "
     "UPDATE tasks t SET reminded_for = t.remind_at FROM due, users u "
     "WHERE t.id = due.id AND u.id = t.user_id "
-    "RETURNING t.id, u.telegram_chat_id, t.title, t.due_date::text, " TG_ISO(
-        "t.due_at") ", " TG_ISO("t.remind_at") ", u.language, u.timezone"};
+    "RETURNING t.id, u.telegram_chat_id, t.title, t.due_date::text, t.due_at, t.remind_at, "
+    "u.language, u.timezone"};
 const db::Statement kClaimDigests{
     "tg_claim_digests",
     "WITH due AS (SELECT id FROM users WHERE telegram_chat_id IS NOT NULL "
@@ -143,8 +140,8 @@ std::optional<Completion> CompleteTask(db::Connection& db, const app::Caller& ca
   c.task.id = task_id;
   c.task.title = r.Get(0, 0);
   c.task.due_date = r.GetOpt(0, 2);
-  c.task.due_at = r.GetOpt(0, 3);
-  c.task.remind_at = r.GetOpt(0, 4);
+  c.task.due_at = r.GetTimestampOpt(0, 3);
+  c.task.remind_at = r.GetTimestampOpt(0, 4);
   c.task.recurrence = r.GetOpt(0, 5);
   app::Task next = c.task;
   if (app::AdvanceToNextOccurrence(next.recurrence, next.due_date, next.due_at, next.remind_at,
@@ -172,8 +169,8 @@ std::vector<DueReminder> ClaimReminders(db::Connection& db) {
     d.chat_id = r.GetInt(i, 1);
     d.title = r.Get(i, 2);
     d.due_date = r.GetOpt(i, 3);
-    d.due_at = r.GetOpt(i, 4);
-    d.remind_at = r.Get(i, 5);
+    d.due_at = r.GetTimestampOpt(i, 4);
+    d.remind_at = r.GetTimestamp(i, 5);
     d.language = r.Get(i, 6);
     d.timezone = r.Get(i, 7);
     out.push_back(std::move(d));
