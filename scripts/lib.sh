@@ -6,7 +6,7 @@
 # PostgreSQL listens on a unix socket only (no TCP port to collide with).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 
 profile_init() {
   PROFILE=${1:?profile (run, test or bench) required}
@@ -54,6 +54,18 @@ as_pg() {
 # Port check for the HTTP listener: fail with a clear message instead of nginx's.
 port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Exports the KEY=value lines of an env file such as var/<profile>/env, read literally
+# (values hold '&', so the file must not be sourced); quotes around a value are dropped.
+load_env() {
+  local key value
+  while IFS='=' read -r key value; do
+    [[ $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+    value=${value%$'\r'}
+    if [[ $value == \"*\" || $value == \'*\' ]]; then value=${value:1:${#value}-2}; fi
+    export "$key=$value"
+  done <"$1"
 }
 
 secret_key() {
