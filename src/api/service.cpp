@@ -72,7 +72,6 @@ const app::Caller& Context::Caller() {
     if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
     service.tokens().Store(*caller, TokenCache::Clock::from_time_t(caller->expires_at), stamp, now);
   }
-  user_id = caller->user_id;
   return *caller;
 }
 
@@ -286,7 +285,7 @@ http::HttpError Service::CurrentError(const http::Request& req) {
 
 void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id,
                        int* route_index) {
-  Context c{req, res, db_, config_, *this, std::nullopt, 0};
+  Context c{req, res, db_, config_, *this, std::nullopt};
   try {
     auto match = router_.Find(req.method, req.path);
     *route_index = match.index;
@@ -311,7 +310,7 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
       SendNotices(false);
     }
     match.route->handler(c);
-    *user_id = c.user_id;
+    *user_id = c.UserId();
     // Conditional GET: a strong ETag over the exact bytes we would send.
     if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 &&
         res.content_type == "application/json" && match.route->name != "health") {
@@ -335,7 +334,7 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
   } catch (...) {
     res = http::ErrorResponse(CurrentError(req), req.request_id);
   }
-  *user_id = c.user_id;
+  *user_id = c.UserId();
 }
 
 }  // namespace tudushka::api

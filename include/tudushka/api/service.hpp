@@ -36,7 +36,8 @@ struct Context {
   const app::Caller& Caller();
 
   std::optional<app::Caller> caller;
-  std::int64_t user_id = 0;  // for the log line, however the caller was identified
+  // The caller's id once authenticated, else 0 (for the log line and AnnounceWrite).
+  std::int64_t UserId() const { return caller ? caller->user_id : 0; }
 };
 
 using Handler = void (*)(Context&);
