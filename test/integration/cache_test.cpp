@@ -18,8 +18,6 @@
 namespace tudushka::itest {
 namespace {
 
-std::string TaskPath(std::int64_t id) { return "/api/tasks/" + std::to_string(id); }
-
 // Enough parallel requests to reach every worker: 4 per worker, 3 rounds each.
 std::vector<Response> Burst(const std::function<Response()>& call) {
   std::size_t workers = LiveChildren(ReadMasterPid()).size();

@@ -138,7 +138,7 @@ class ErrorsTest : public CppUnit::TestFixture {
 
   void testBadJsonOnPatch() {
     std::int64_t id = CreateTitled(token_, "patch me");
-    Response r = Call("PATCH", "/api/tasks/" + std::to_string(id), "[]", AuthHeader(token_));
+    Response r = Call("PATCH", TaskPath(id), "[]", AuthHeader(token_));
     IT_ASSERT_ERROR(r, 400, "bad_json");
   }
 
@@ -181,7 +181,7 @@ class ErrorsTest : public CppUnit::TestFixture {
 
   void testUnauthorizedOnEveryProtectedRoute() {
     std::int64_t id = CreateTitled(token_, "mine");
-    std::string item = "/api/tasks/" + std::to_string(id);
+    std::string item = TaskPath(id);
     struct Route {
       const char* method;
       std::string path;
@@ -239,13 +239,12 @@ class ErrorsTest : public CppUnit::TestFixture {
   void testNotFoundOtherUsersTaskGet() {
     std::int64_t id = CreateTitled(token_, "private");
     std::string other = RegisterUser();
-    IT_ASSERT_ERROR(Call("GET", "/api/tasks/" + std::to_string(id), "", AuthHeader(other)), 404,
-                    "not_found");
+    IT_ASSERT_ERROR(Call("GET", TaskPath(id), "", AuthHeader(other)), 404, "not_found");
   }
 
   void testNotFoundOtherUsersTaskPatch() {
     std::int64_t id = CreateTitled(token_, "private");
-    std::string path = "/api/tasks/" + std::to_string(id);
+    std::string path = TaskPath(id);
     std::string other = RegisterUser();
     IT_ASSERT_ERROR(
         Call("PATCH", path, R"({"title":"hijacked","completed":true})", AuthHeader(other)), 404,
@@ -258,7 +257,7 @@ class ErrorsTest : public CppUnit::TestFixture {
 
   void testNotFoundOtherUsersTaskDelete() {
     std::int64_t id = CreateTitled(token_, "private");
-    std::string path = "/api/tasks/" + std::to_string(id);
+    std::string path = TaskPath(id);
     std::string other = RegisterUser();
     IT_ASSERT_ERROR(Call("DELETE", path, "", AuthHeader(other)), 404, "not_found");
     IT_ASSERT_STATUS(Call("GET", path, "", AuthHeader(token_)), 200);
@@ -291,8 +290,7 @@ class ErrorsTest : public CppUnit::TestFixture {
   void testMethodNotAllowedOnItem() {
     std::int64_t id = CreateTitled(token_, "item");
     for (const char* method : {"POST", "PUT"}) {
-      Response r =
-          Call(method, "/api/tasks/" + std::to_string(id), R"({"title":"x"})", AuthHeader(token_));
+      Response r = Call(method, TaskPath(id), R"({"title":"x"})", AuthHeader(token_));
       IT_ASSERT_ERROR(r, 405, "method_not_allowed");
       IT_ASSERT_MSG(r, AllowHas(r, "GET") && AllowHas(r, "PATCH") && AllowHas(r, "DELETE"));
     }
@@ -319,7 +317,7 @@ class ErrorsTest : public CppUnit::TestFixture {
 
   void testPreconditionFailedIfMatch() {
     std::int64_t id = CreateTitled(token_, "guarded");
-    std::string path = "/api/tasks/" + std::to_string(id);
+    std::string path = TaskPath(id);
     Response r = Call("PATCH", path, R"({"title":"changed"})",
                       AuthHeader(token_, {"If-Match: \"definitely-not-the-etag\""}));
     IT_ASSERT_ERROR(r, 412, "precondition_failed");
@@ -505,7 +503,7 @@ class ErrorsTest : public CppUnit::TestFixture {
 
   void testPatchValidationLeavesTaskUnchanged() {
     std::int64_t id = CreateTask(token_, R"({"title":"keep","priority":1})");
-    std::string path = "/api/tasks/" + std::to_string(id);
+    std::string path = TaskPath(id);
     IT_ASSERT_FIELDS(Call("PATCH", path, R"({"title":"new","priority":7})", AuthHeader(token_)),
                      "priority");
     Response r = Call("GET", path, "", AuthHeader(token_));

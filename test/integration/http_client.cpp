@@ -393,4 +393,6 @@ std::int64_t CreateTitled(const std::string& token, const std::string& title) {
   return CreateTask(token, "{\"title\":" + Quote(title) + "}");
 }
 
+std::string TaskPath(std::int64_t id) { return "/api/tasks/" + std::to_string(id); }
+
 }  // namespace tudushka::itest

@@ -96,5 +96,7 @@ std::string ToJson(const rapidjson::Value& value);
 std::int64_t CreateTask(const std::string& token, const std::string& body);
 // Convenience: a task with just a title.
 std::int64_t CreateTitled(const std::string& token, const std::string& title);
+// "/api/tasks/<id>".
+std::string TaskPath(std::int64_t id);
 
 }  // namespace tudushka::itest

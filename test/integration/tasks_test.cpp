@@ -15,8 +15,6 @@
 namespace tudushka::itest {
 namespace {
 
-std::string TaskPath(std::int64_t id) { return "/api/tasks/" + std::to_string(id); }
-
 // Ids of the "results" array of a list answer, in order.
 std::vector<std::int64_t> Ids(const Response& r) {
   std::vector<std::int64_t> ids;
