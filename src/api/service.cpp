@@ -37,16 +37,8 @@ http::HttpError Unauthorized(const std::string& message) {
 constexpr std::size_t kResponseCacheBytes = 3 << 20;
 constexpr std::size_t kTokenCacheEntries = 8192;
 
-// Routes whose writes change sessions or profiles (what a cached token stands for).
-bool ChangesAccounts(std::string_view route) {
-  return route == "auth.logout" || route.starts_with("users.me");
-}
-
 // At most one batch of change notices per worker per this interval.
 constexpr std::chrono::milliseconds kAnnounceEvery(10);
-
-// POST routes that only compute an answer.
-bool WritesNothing(std::string_view route) { return route == "tasks.parse"; }
 
 constexpr const char* kCorsHeaders =
     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
@@ -213,9 +205,9 @@ void Service::Idle() {
 void Service::AnnounceWrite(int route_index, std::int64_t user_id, int status) {
   const auto& routes = router_.routes();
   if (route_index < 0 || route_index >= static_cast<int>(routes.size())) return;  // no route
-  const std::string& route = routes[route_index].name;
-  if (WritesNothing(route)) return;
-  bool accounts = ChangesAccounts(route);
+  Effect effect = routes[route_index].handler.effect;
+  if (effect != Effect::kTasks && effect != Effect::kAccounts) return;
+  bool accounts = effect == Effect::kAccounts;
   // This machine: before the answer leaves, so the client's next read sees the write.
   if (user_id) freshness_->BumpUser(user_id);
   if (accounts) freshness_->BumpAccounts();
@@ -305,15 +297,18 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
       throw e;
     }
     req.params = std::move(match.params);
-    if (match.route->name != "health") {  // health checks the database its own way
+    bool probe = match.route->handler.effect == Effect::kProbe;
+    try {
       CatchUpOnChanges();
       SendNotices(false);
+    } catch (const db::Unavailable&) {
+      if (!probe) throw;  // a probe reports the database in its own shape
     }
-    match.route->handler(c);
+    match.route->handler.handle(c);
     *user_id = c.UserId();
     // Conditional GET: a strong ETag over the exact bytes we would send.
     if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 &&
-        res.content_type == "application/json" && match.route->name != "health") {
+        res.content_type == "application/json" && !probe) {
       std::string etag;
       for (const auto& [name, value] : res.headers)
         if (name == "ETag") etag = value;

@@ -97,7 +97,9 @@ class CacheTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRepeatedReadsComeFromTheCache);
   CPPUNIT_TEST(testApiWritesAreSeenAtOnceByEveryWorker);
   CPPUNIT_TEST(testChangesOutsideTheApiAreSeen);
+  CPPUNIT_TEST(testHealthChecksKeepTheNoticesTheyRead);
   CPPUNIT_TEST(testLogoutEndsTheTokenOnEveryWorker);
+  CPPUNIT_TEST(testPasswordChangeEndsOtherSessionsOnEveryWorker);
   CPPUNIT_TEST(testSessionEndedOutsideTheApiIsRefused);
   CPPUNIT_TEST(testTimezoneChangeReachesEveryWorker);
   CPPUNIT_TEST(testIdleWorkersKeepUpWithNotices);
@@ -172,6 +174,32 @@ class CacheTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE("a worker still serves the old task or list: " + last, seen);
   }
 
+  // A health check that reads the connection's pending notices must act on them too:
+  // one dropped would leave a worker serving the old task for up to a minute.
+  void testHealthChecksKeepTheNoticesTheyRead() {
+    TestUser u = NewUser();
+    std::int64_t id = CreateTitled(u.token, "original");
+    auto get = [&] { return Call("GET", TaskPath(id), "", AuthHeader(u.token)); };
+    auto health = [] { return Call("GET", "/api/health"); };
+    IT_ASSERT_ALL(Burst(get), [](const Response& r) { return HasTitle(r, "original"); });
+
+    std::string out =
+        Psql("UPDATE tasks SET title = 'changed in psql' WHERE id = " + std::to_string(id));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::string(""), out);
+    // Health first, on every worker, while they are still far from their idle round.
+    for (int i = 0; i < 3; ++i)
+      IT_ASSERT_ALL(Burst(health), [](const Response& r) { return r.status == 200; });
+
+    std::string last;
+    bool seen = PollUntil(milliseconds(3000), [&] {
+      const Response* bad =
+          FirstBad(Burst(get), [](const Response& r) { return HasTitle(r, "changed in psql"); });
+      last = bad ? bad->Describe() : "";
+      return bad == nullptr;
+    });
+    CPPUNIT_ASSERT_MESSAGE("a worker still serves the old task: " + last, seen);
+  }
+
   void testLogoutEndsTheTokenOnEveryWorker() {
     NoticesOff quiet;
     TestUser u = NewUser();
@@ -180,6 +208,27 @@ class CacheTest : public CppUnit::TestFixture {
     Response out = Call("POST", "/api/auth/logout", "", AuthHeader(u.token));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out.Describe(), 204L, out.status);
     IT_ASSERT_ALL(Burst(me), [](const Response& r) { return r.status == 401; });
+  }
+
+  void testPasswordChangeEndsOtherSessionsOnEveryWorker() {
+    NoticesOff quiet;
+    TestUser u = NewUser();
+    Response login =
+        Call("POST", "/api/auth/login",
+             R"({"username":")" + u.username + R"(","password":")" + u.password + "\"}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(login.Describe(), 200L, login.status);
+    std::string other = Str(login.json, "token");
+    auto with = [](const std::string& token) {
+      return [token] { return Call("GET", "/api/tasks/", "", AuthHeader(token)); };
+    };
+    IT_ASSERT_ALL(Burst(with(other)), [](const Response& r) { return r.status == 200; });
+    Response changed =
+        Call("POST", "/api/users/me/password",
+             R"({"old_password":")" + u.password + R"(","new_password":"brand new password"})",
+             AuthHeader(u.token));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(changed.Describe(), 204L, changed.status);
+    IT_ASSERT_ALL(Burst(with(other)), [](const Response& r) { return r.status == 401; });
+    IT_ASSERT_ALL(Burst(with(u.token)), [](const Response& r) { return r.status == 200; });
   }
 
   void testSessionEndedOutsideTheApiIsRefused() {

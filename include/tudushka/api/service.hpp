@@ -40,8 +40,20 @@ struct Context {
   std::int64_t UserId() const { return caller ? caller->user_id : 0; }
 };
 
-using Handler = void (*)(Context&);
-using Router = http::Router<Handler>;
+// What a route does to the state workers cache (see Service::AnnounceWrite).
+enum class Effect {
+  kNone,      // reads, and writes that change nothing cached (sign-up, login, parse)
+  kTasks,     // changes the caller's tasks
+  kAccounts,  // changes the caller's profile or sessions: also what cached tokens stand for
+  kProbe,     // health: checks the database its own way, so no change bookkeeping, no ETag
+};
+
+// A route's handler and its effect: the route table says both (routes.cpp).
+struct Endpoint {
+  void (*handle)(Context&);
+  Effect effect = Effect::kNone;
+};
+using Router = http::Router<Endpoint>;
 
 class Service : public server::WorkerApp {
  public:

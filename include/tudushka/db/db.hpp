@@ -116,8 +116,9 @@ class Connection {
   void Connect();
   // Cheap liveness check before a request: notices a server-side close (one
   // poll(2), no round trip) and reconnects; hands every notification that arrived
-  // since the last call to `on_notify`. Throws Unavailable if it cannot connect.
-  void EnsureOpen(const NotifyHandler& on_notify = {});
+  // since the last call to `on_notify` (there is no default: a dropped notice would leave
+  // a cache stale). Throws Unavailable if it cannot connect.
+  void EnsureOpen(const NotifyHandler& on_notify);
   bool IsOpen() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
   // Waits up to `timeout_ms` for notifications and hands them to `on_notify`; false when
   // none came or the connection is not usable (EnsureOpen then reconnects).
