@@ -6,7 +6,7 @@ import { useSubmit } from '../hooks/useSubmit';
 import { useI18n } from '../i18n/I18nContext';
 import { Icon } from './Icon';
 import { browserTimeZone } from '../lib/dates';
-import { Field } from './Field';
+import { EmailField, Field } from './Field';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export type AuthMode = 'signin' | 'signup';
@@ -103,15 +103,7 @@ export function AuthPage(props: {
             />
           </Field>
           {mode === 'signup' && (
-            <Field label={t('email')} error={fields.email}>
-              <input
-                name="email"
-                type="email"
-                autoComplete="email"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            </Field>
+            <EmailField label={t('email')} error={fields.email} value={email} onChange={setEmail} />
           )}
           <button type="submit" className="primary wide" disabled={busy}>
             {busy ? (mode === 'signup' ? t('signingUp') : t('signingIn')) : heading}

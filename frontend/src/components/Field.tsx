@@ -45,3 +45,23 @@ export function Field(props: {
     </div>
   );
 }
+
+/** The optional email address: sign-up and the profile settings ask for it alike. */
+export function EmailField(props: {
+  label: string;
+  error?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} error={props.error}>
+      <input
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}

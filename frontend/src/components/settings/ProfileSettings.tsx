@@ -3,7 +3,7 @@ import type { Language, User } from '../../api/types';
 import { useUserPatch } from '../../hooks/useUserPatch';
 import { useI18n } from '../../i18n/I18nContext';
 import { browserTimeZone, timeZones } from '../../lib/dates';
-import { Field } from '../Field';
+import { EmailField, Field } from '../Field';
 import { LanguageSwitch } from '../LanguageSwitch';
 import { useToasts } from '../Toasts';
 
@@ -63,15 +63,7 @@ export function ProfileSettings(props: { user: User; onUserChange: (user: User) 
             {t('useBrowserZone', { tz: deviceZone })}
           </button>
         )}
-        <Field label={t('email')} error={fields.email}>
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
+        <EmailField label={t('email')} error={fields.email} value={email} onChange={setEmail} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('saving') : t('save_settings')}
         </button>
