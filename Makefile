@@ -90,14 +90,21 @@ fuzz:
 frontend:
 	@scripts/frontend
 
+# Units go where systemd looks for them (/usr/local/lib/systemd/system for the default
+# PREFIX); the units' ExecStart and the nginx site's web root follow PREFIX.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+AT_PREFIX := sed 's\#/usr/local/\#$(PREFIX)/\#g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tudushka/sql
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tudushka/sql $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/tudushka/sql/
 	install -m 0644 openapi.yaml $(DESTDIR)$(PREFIX)/share/tudushka/
-	install -d $(DESTDIR)$(PREFIX)/share/tudushka/systemd $(DESTDIR)$(PREFIX)/share/tudushka/nginx/snippets
-	install -m 0644 systemd/*.service $(DESTDIR)$(PREFIX)/share/tudushka/systemd/
-	install -m 0644 nginx/tudushka.conf $(DESTDIR)$(PREFIX)/share/tudushka/nginx/
+	for unit in systemd/*.service; do \
+	  $(AT_PREFIX) $$unit >$(DESTDIR)$(UNITDIR)/$${unit#systemd/} && \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${unit#systemd/} || exit 1; done
+	install -d $(DESTDIR)$(PREFIX)/share/tudushka/nginx/snippets
+	$(AT_PREFIX) nginx/tudushka.conf >$(DESTDIR)$(PREFIX)/share/tudushka/nginx/tudushka.conf
 	install -m 0644 nginx/snippets/*.conf $(DESTDIR)$(PREFIX)/share/tudushka/nginx/snippets/
 	@if [ -d frontend/dist ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/tudushka/www && \
