@@ -12,9 +12,14 @@
 namespace tudushka::api {
 namespace {
 
+// Change notices ($2: a text array of "t:<user id>" and "a") on channel $1.
+const db::Statement kAnnounce{"announce_changes",
+                              "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload"};
+
 std::vector<const db::Statement*> AllStatements() {
   std::vector<const db::Statement*> all = app::UserStatements();
   for (const auto* s : app::TaskStatements()) all.push_back(s);
+  all.push_back(&kAnnounce);
   return all;
 }
 
@@ -218,30 +223,26 @@ void Service::AnnounceWrite(int route_index, std::int64_t user_id, int status) {
   SendNotices(false);
 }
 
-// Notices go in a transaction of their own after the writes' commits, without waiting
-// for the disk (one is lost only if PostgreSQL crashes, and then every worker forgets its
-// caches on reconnecting; cached entries also age out, see response_cache.hpp).
+// Notices go in a transaction of their own after the writes' commits. It writes no WAL
+// but its commit record, so it never waits for the disk (a notice is lost only if
+// PostgreSQL crashes, and then every worker forgets its caches on reconnecting; cached
+// entries also age out, see response_cache.hpp).
 void Service::SendNotices(bool now) {
   if (unsent_users_.empty() && !unsent_accounts_) return;
   auto at = std::chrono::steady_clock::now();
   if (!now && at - last_notice_ < kAnnounceEvery) return;
   if (!db_.IsOpen()) return;  // kept for when the connection is back
-  const std::string notify = "SELECT pg_notify('" + std::string(Freshness::kChannel) + "', '";
-  std::string sql = "BEGIN; SET LOCAL synchronous_commit TO off; ";
-  for (std::int64_t user : unsent_users_) sql += notify + "t:" + std::to_string(user) + "'); ";
-  if (unsent_accounts_) sql += notify + "a'); ";
-  sql += "COMMIT";
+  std::string payloads = "{";
+  for (std::int64_t user : unsent_users_) payloads += "t:" + std::to_string(user) + ",";
+  if (unsent_accounts_) payloads += "a,";
+  payloads.back() = '}';
   unsent_users_.clear();
   unsent_accounts_ = false;
   last_notice_ = at;
   try {
-    db_.Run(sql);
+    db_.Exec(kAnnounce.name, {Freshness::kChannel, payloads});
   } catch (const std::exception& e) {
     core::LogWarn("could not send change notices", {{"error", e.what()}});
-    try {
-      db_.Run("ROLLBACK");  // leave no aborted transaction behind for the next request
-    } catch (const std::exception&) {
-    }
   }
 }
 
