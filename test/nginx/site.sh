@@ -119,7 +119,7 @@ S=https://$NAME:$HTTPS
 H=http://$NAME:$HTTP
 CURL=(curl -sS --max-time 10 --cacert "$tmp/tls/fullchain.pem"
   --resolve "$NAME:$HTTPS:127.0.0.1" --resolve "$NAME:$HTTP:127.0.0.1")
-# fetch URL [curl args...]: headers (lower-cased names) then a blank line then the body.
+# fetch CURL-ARGS...: headers (names lower-cased), a blank line, then the body.
 fetch() { "${CURL[@]}" -D - "$@" 2>&1 | tr -d '\r' | sed '1,/^$/{s/^\([^:]*\):/\L\1:/}'; }
 header() { sed -n "s/^$1: //p" <<<"$2" | head -n 1; }
 status() { sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' <<<"$1"; }
