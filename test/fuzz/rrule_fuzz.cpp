@@ -54,8 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
 
-  std::chrono::sys_seconds due = date::floor<std::chrono::seconds>(
-      std::chrono::sys_days{anchor.time_since_epoch()} + std::chrono::minutes{(a * 37 + b * 11) % 1440});
+  std::chrono::sys_seconds due =
+      date::floor<std::chrono::seconds>(std::chrono::sys_days{anchor.time_since_epoch()} +
+                                        std::chrono::minutes{(a * 37 + b * 11) % 1440});
   std::chrono::sys_seconds now = due + std::chrono::hours{b % 48};
   std::optional<int> instant_count;
   if (auto next = rr::NextInstant(rule, due, now, Zone(b), &instant_count)) {
