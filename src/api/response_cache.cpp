@@ -42,18 +42,18 @@ const app::Caller* TokenCache::Find(const std::string& token_hash, std::uint64_t
   auto it = entries_.find(token_hash);
   if (it == entries_.end()) return nullptr;
   const Entry& e = it->second;
-  if (e.stamp != stamp || now >= e.expires_at || now - e.stored >= kMaxAge) {
+  if (e.stamp != stamp || now >= Clock::from_time_t(e.caller.expires_at) ||
+      now - e.stored >= kMaxAge) {
     entries_.erase(it);
     return nullptr;
   }
   return &it->second.caller;
 }
 
-void TokenCache::Store(const app::Caller& caller, Clock::time_point expires_at, std::uint64_t stamp,
-                       Clock::time_point now) {
+void TokenCache::Store(const app::Caller& caller, std::uint64_t stamp, Clock::time_point now) {
   // Full: start over rather than track recency; tokens are cheap to check again.
   if (entries_.size() >= max_entries_ && !entries_.count(caller.token_hash)) entries_.clear();
-  entries_[caller.token_hash] = Entry{caller, expires_at, stamp, now};
+  entries_[caller.token_hash] = Entry{caller, stamp, now};
 }
 
 }  // namespace tudushka::api

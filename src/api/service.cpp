@@ -67,7 +67,7 @@ const app::Caller& Context::Caller() {
   } else {
     caller = app::Authenticate(db, token);
     if (!caller) throw Unauthorized("the token is unknown or expired: sign in again");
-    service.tokens().Store(*caller, TokenCache::Clock::from_time_t(caller->expires_at), stamp, now);
+    service.tokens().Store(*caller, stamp, now);
   }
   return *caller;
 }
@@ -165,7 +165,7 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       break;
     }
   }
-  if (!safe && req.method != "OPTIONS") AnnounceWrite(*route_index, *user_id, res.status);
+  AnnounceWrite(*route_index, *user_id, res.status);  // the route's effect says if it wrote
   // CORS: only for configured origins; never a wildcard.
   std::string_view origin = req.Header("origin");
   if (!origin.empty()) {

@@ -31,12 +31,14 @@ class CacheTest : public CppUnit::TestFixture {
 
   std::unique_ptr<Freshness> fresh_ = std::make_unique<Freshness>();
 
-  static app::Caller CallerFor(std::int64_t id, const std::string& hash) {
+  static app::Caller CallerFor(std::int64_t id, const std::string& hash,
+                               Clock::time_point expires) {
     app::Caller c;
     c.user_id = id;
     c.timezone = "Europe/Moscow";
     c.language = "ru";
     c.token_hash = hash;
+    c.expires_at = Clock::to_time_t(expires);
     return c;
   }
 
@@ -105,7 +107,7 @@ class CacheTest : public CppUnit::TestFixture {
     TokenCache tokens(10);
     auto now = Clock::now();
     responses.Store("k", {1, "{}", "", now});
-    tokens.Store(CallerFor(1, "h"), now + std::chrono::hours(24), 1, now);
+    tokens.Store(CallerFor(1, "h", now + std::chrono::hours(24)), 1, now);
     auto almost = now + api::kMaxAge - std::chrono::seconds(1);
     CPPUNIT_ASSERT(responses.Find("k", 1, almost));
     CPPUNIT_ASSERT(tokens.Find("h", 1, almost));
@@ -141,7 +143,7 @@ class CacheTest : public CppUnit::TestFixture {
   void tokenServedUntilStampChangesOrExpiry() {
     TokenCache cache(10);
     auto now = Clock::now();
-    cache.Store(CallerFor(3, "h3"), now + std::chrono::hours(1), 8, now);
+    cache.Store(CallerFor(3, "h3", now + std::chrono::hours(1)), 8, now);
     const app::Caller* hit = cache.Find("h3", 8, now);
     CPPUNIT_ASSERT(hit);
     CPPUNIT_ASSERT_EQUAL(std::int64_t(3), hit->user_id);
@@ -149,7 +151,7 @@ class CacheTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!cache.Find("other", 8, now));
     CPPUNIT_ASSERT(!cache.Find("h3", 8, now + std::chrono::hours(1)));  // expired: dropped
     CPPUNIT_ASSERT(!cache.Find("h3", 8, now));
-    cache.Store(CallerFor(3, "h3"), now + std::chrono::hours(1), 8, now);
+    cache.Store(CallerFor(3, "h3", now + std::chrono::hours(1)), 8, now);
     CPPUNIT_ASSERT(!cache.Find("h3", 9, now));  // an account changed
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), cache.size());
   }
@@ -157,11 +159,11 @@ class CacheTest : public CppUnit::TestFixture {
   void fullTokenCacheStartsOver() {
     TokenCache cache(2);
     auto now = Clock::now(), later = now + std::chrono::hours(1);
-    cache.Store(CallerFor(1, "h1"), later, 1, now);
-    cache.Store(CallerFor(2, "h2"), later, 1, now);
-    cache.Store(CallerFor(2, "h2"), later, 1, now);  // a refresh does not count as new
+    cache.Store(CallerFor(1, "h1", later), 1, now);
+    cache.Store(CallerFor(2, "h2", later), 1, now);
+    cache.Store(CallerFor(2, "h2", later), 1, now);  // a refresh does not count as new
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), cache.size());
-    cache.Store(CallerFor(3, "h3"), later, 1, now);
+    cache.Store(CallerFor(3, "h3", later), 1, now);
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), cache.size());
     CPPUNIT_ASSERT(cache.Find("h3", 1, now));
   }

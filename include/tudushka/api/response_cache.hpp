@@ -55,7 +55,7 @@ class ResponseCache {
 };
 
 // Bearer tokens (by hash) already checked against the database, with the caller
-// they belong to, until the token expires or any account changes.
+// they belong to, until the token expires (caller.expires_at) or any account changes.
 class TokenCache {
  public:
   using Clock = CacheClock;
@@ -66,15 +66,13 @@ class TokenCache {
   // and not expired at `now`.
   const app::Caller* Find(const std::string& token_hash, std::uint64_t stamp,
                           Clock::time_point now);
-  void Store(const app::Caller& caller, Clock::time_point expires_at, std::uint64_t stamp,
-             Clock::time_point now);
+  void Store(const app::Caller& caller, std::uint64_t stamp, Clock::time_point now);
   void Clear() { entries_.clear(); }
   std::size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
     app::Caller caller;
-    Clock::time_point expires_at;
     std::uint64_t stamp;
     Clock::time_point stored;
   };

@@ -45,7 +45,7 @@ enum class Effect {
   kNone,      // reads, and writes that change nothing cached (sign-up, login, parse)
   kTasks,     // changes the caller's tasks
   kAccounts,  // changes the caller's profile or sessions: also what cached tokens stand for
-  kProbe,     // health: checks the database its own way, so no change bookkeeping, no ETag
+  kProbe,     // health: reports an unreachable database in its own shape; never an ETag
 };
 
 // A route's handler and its effect: the route table says both (routes.cpp).
@@ -83,8 +83,9 @@ class Service : public server::WorkerApp {
   // Reads change notices that arrived; forgets every cached answer after a reconnect
   // (notices sent while disconnected are lost).
   void CatchUpOnChanges();
-  // After a write (before its answer goes out): bumps this machine's counters and tells
-  // the other machines, so no worker anywhere keeps serving what it changed.
+  // After every request (before its answer goes out), for routes whose Effect writes:
+  // bumps this machine's counters and tells the other machines, so no worker anywhere
+  // keeps serving what it changed.
   void AnnounceWrite(int route_index, std::int64_t user_id, int status);
   // Sends the notices not yet sent: at once when `now` is true, else only if none went
   // out in the last kAnnounceEvery (a burst of writes shares one notice per user).
