@@ -2,11 +2,11 @@
 // query string, conditional-request headers and the JSON body. Any bytes must give an
 // answer or the API's own error (422 / bad JSON), never a crash, a sanitizer report or
 // another exception.
+#include "fuzz_support.hpp"
 #include "tudushka/http/http.hpp"
 #include "tudushka/json/json.hpp"
 
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -15,9 +15,7 @@ namespace {
 namespace http = tudushka::http;
 namespace json = tudushka::json;
 
-void Check(bool ok) {
-  if (!ok) std::abort();
-}
+using tudushka::fuzz::Check;
 
 // Pops the text up to the next '\n' (or all of it) off `rest`.
 std::string_view NextLine(std::string_view& rest) {

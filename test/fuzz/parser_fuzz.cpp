@@ -1,26 +1,14 @@
 // libFuzzer target for the quick-add parser: any bytes must parse without a crash, a
 // sanitizer report or an exception, and the result must be self-consistent.
+#include "fuzz_support.hpp"
 #include "tudushka/core/rrule.hpp"
 #include "tudushka/parser/quick_add.hpp"
 
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
-namespace {
-
-const date::time_zone* Zone(uint8_t selector) {
-  static const date::time_zone* zones[] = {
-      nullptr, date::locate_zone("Europe/Berlin"), date::locate_zone("America/New_York"),
-      date::locate_zone("Europe/Moscow"), date::locate_zone("Asia/Kolkata")};
-  return zones[selector % std::size(zones)];
-}
-
-void Check(bool ok) {
-  if (!ok) std::abort();
-}
-
-}  // namespace
+using tudushka::fuzz::Check;
+using tudushka::fuzz::Zone;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first byte picks the zone and "now" (around DST changes in 2026), the rest is text.

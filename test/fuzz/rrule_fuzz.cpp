@@ -1,10 +1,10 @@
 // libFuzzer target for recurrence rules, which users store in tasks.recurrence and the API
 // and the bot evaluate when a task is completed: any bytes must validate without a crash,
 // a sanitizer report, an exception or a hang, and an accepted rule must step forward.
+#include "fuzz_support.hpp"
 #include "tudushka/core/rrule.hpp"
 
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -13,17 +13,8 @@ namespace {
 namespace rr = tudushka::rrule;
 using date::days;
 using date::local_days;
-
-const date::time_zone* Zone(uint8_t selector) {
-  static const date::time_zone* zones[] = {
-      nullptr, date::locate_zone("Europe/Berlin"), date::locate_zone("America/New_York"),
-      date::locate_zone("Australia/Lord_Howe"), date::locate_zone("Asia/Kathmandu")};
-  return zones[selector % std::size(zones)];
-}
-
-void Check(bool ok) {
-  if (!ok) std::abort();
-}
+using tudushka::fuzz::Check;
+using tudushka::fuzz::Zone;
 
 }  // namespace
 
