@@ -7,6 +7,9 @@ namespace tudushka::json {
 rapidjson::Document ParseObject(std::string_view body) {
   rapidjson::Document doc;
   if (body.empty()) throw BadJson("request body is empty; expected a JSON object");
+  // RapidJSON takes a NUL for the end of the text and would ignore whatever follows it.
+  if (auto nul = body.find('\0'); nul != std::string_view::npos)
+    throw BadJson("request body contains a NUL byte (at byte " + std::to_string(nul) + ")");
   // Iterative: a deeply nested body must not recurse the worker's stack away.
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
                                                                                     body.size());

@@ -17,6 +17,7 @@ class ErrorsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ErrorsTest);
   CPPUNIT_TEST(testBadJsonSyntax);
   CPPUNIT_TEST(testBadJsonTrailingGarbage);
+  CPPUNIT_TEST(testBadJsonNulByte);
   CPPUNIT_TEST(testBadJsonEmptyBody);
   CPPUNIT_TEST(testBadJsonInvalidUtf8InValue);
   CPPUNIT_TEST(testBadJsonInvalidUtf8InKey);
@@ -101,6 +102,11 @@ class ErrorsTest : public CppUnit::TestFixture {
 
   void testBadJsonTrailingGarbage() {
     IT_ASSERT_ERROR(Post(R"({"title":"a"} x)"), 400, "bad_json");
+  }
+
+  // RapidJSON stops at a NUL as if the text ended there: what follows must not be ignored.
+  void testBadJsonNulByte() {
+    IT_ASSERT_ERROR(Post(std::string("{\"title\":\"a\"}\0{\"title\":\"b\"}", 27)), 400, "bad_json");
   }
 
   void testBadJsonEmptyBody() { IT_ASSERT_ERROR(Post(""), 400, "bad_json"); }

@@ -10,6 +10,7 @@ class JsonTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(rejectsNonObjects);
   CPPUNIT_TEST(rejectsInvalidUtf8);
   CPPUNIT_TEST(rejectsTrailingData);
+  CPPUNIT_TEST(rejectsNulBytes);
   CPPUNIT_TEST(stringLengthCountsCharacters);
   CPPUNIT_TEST(typeErrorsAreRecordedPerField);
   CPPUNIT_TEST(nullableAndAbsentAreDistinct);
@@ -40,6 +41,13 @@ class JsonTest : public CppUnit::TestFixture {
     }
   }
   void rejectsTrailingData() { CPPUNIT_ASSERT_THROW(ParseObject("{} {}"), BadJson); }
+  // RapidJSON reads a NUL as the end of the text, which would hide what follows it.
+  void rejectsNulBytes() {
+    using namespace std::string_literals;
+    CPPUNIT_ASSERT_THROW(ParseObject("{}\0garbage \xff"s), BadJson);
+    CPPUNIT_ASSERT_THROW(ParseObject("{}\0"s), BadJson);
+    CPPUNIT_ASSERT_THROW(ParseObject("{\"a\": \"x\0y\"}"s), BadJson);
+  }
   void stringLengthCountsCharacters() {
     CPPUNIT_ASSERT_EQUAL(std::size_t(6), CountChars("привет"));
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), CountChars("🥛"));
