@@ -9,11 +9,7 @@ set -u
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 prefix=/usr
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     | /' <<<"$2"; return 0; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$repo/test/tally.sh"  # ok, bad, check, finish
 
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
@@ -23,8 +19,7 @@ if out=$(make -s -C "$repo" install DESTDIR="$dest" PREFIX="$prefix" 2>&1); then
   ok "make install DESTDIR=... PREFIX=$prefix"
 else
   bad "make install DESTDIR=... PREFIX=$prefix" "$out"
-  echo "TALLY $passed passed, $failed failed"
-  exit 1
+  finish
 fi
 
 for bin in tudushka-api tudushka-bot; do check "bin/$bin is executable" test -x "$root/bin/$bin"; done
@@ -53,5 +48,4 @@ if [ -d "$repo/frontend/dist" ]; then
   check "the web app is installed" test -f "$root/share/tudushka/www/index.html"
 fi
 
-echo "TALLY $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -20,11 +20,7 @@ set -u
 
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh  # ROOT, port_free, load_env
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     | /' <<<"$2"; return 0; }
-finish() { echo "TALLY $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+. test/tally.sh  # ok, bad, finish
 
 [ -f var/test/env ] || { bad "test stack" "var/test/env missing: run scripts/stack start test"; finish; }
 load_env var/test/env

@@ -14,11 +14,7 @@ set -u
 
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh  # load_env
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     | /' <<<"$2"; return 0; }
-finish() { echo "TALLY $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+. test/tally.sh  # ok, bad, finish
 
 command -v sqlmap >/dev/null || { bad "sqlmap" "not installed: apt-get install sqlmap"; finish; }
 [ -f var/test/env ] || { bad "test stack" "var/test/env missing: run scripts/stack start test"; finish; }

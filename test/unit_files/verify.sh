@@ -25,16 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 max=${UNIT_EXPOSURE_MAX:-2.0}
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-  failed=$((failed + 1)); echo "FAIL $1"
-  [ -n "${2:-}" ] && sed 's/^/     | /' <<<"$2"
-  return 0
-}
-finish() { echo "TALLY $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+. "$here/../tally.sh"  # ok, bad, finish
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
   echo "usage: $0 BUILD_DIR   (the directory holding tudushka-api, tudushka-bot)" >&2
