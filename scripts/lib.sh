@@ -68,6 +68,19 @@ load_env() {
   done <"$1"
 }
 
+# The `user` line of an nginx that serves STATIC_DIR and keeps its temp files in TEMP_DIR:
+# as root, workers drop to nobody when nobody can read the site (TEMP_DIR is then handed
+# to nobody), otherwise they stay root (loopback only). Not root: nothing to say.
+nginx_user_line() {
+  [ "$(id -u)" = 0 ] || return 0
+  if runuser -u nobody -- test -r "$1/index.html" 2>/dev/null; then
+    chown -R nobody:nogroup "$2"
+    echo "user nobody nogroup;"
+  else
+    echo "user root root;"
+  fi
+}
+
 secret_key() {
   local f=$ROOT/var/secret.key
   if [ ! -s "$f" ]; then

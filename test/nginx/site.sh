@@ -19,7 +19,7 @@
 set -u
 
 cd "$(dirname "$0")/../.."
-. scripts/lib.sh  # ROOT, port_free, load_env
+. scripts/lib.sh  # ROOT, port_free, load_env, nginx_user_line
 . test/tally.sh  # ok, bad, finish
 
 [ -f var/test/env ] || { bad "test stack" "var/test/env missing: run scripts/stack start test"; finish; }
@@ -68,16 +68,7 @@ left=$(grep -nE 'unix:/run/|/etc/tudushka|/var/log/|/var/www|/usr/local|listen (
   grep -vE '^[0-9]+:[[:space:]]*#')
 [ -z "$left" ] || { bad "site paths moved" "$left"; finish; }
 
-# As root, the workers drop to nobody when nobody can read the web app (as scripts/stack).
-user_line=""
-if [ "$(id -u)" = 0 ]; then
-  if runuser -u nobody -- test -r frontend/dist/index.html 2>/dev/null; then
-    user_line="user nobody nogroup;"
-    chown -R nobody:nogroup "$tmp/temp"
-  else
-    user_line="user root root;"
-  fi
-fi
+user_line=$(nginx_user_line frontend/dist "$tmp/temp")
 
 # Debian's nginx.conf in miniature: the http-level settings the site expects around it.
 cat >"$tmp/nginx.conf" <<EOF
