@@ -1,5 +1,6 @@
 #include "tudushka/app/tasks.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "handlers.hpp"
@@ -50,10 +51,14 @@ void Idempotent(Context& c, F&& create) {
     create();
     return;
   }
-  if (key.size() > 255)
-    throw http::HttpError(422, "validation_failed",
-                          "Idempotency-Key must be at most 255 characters",
-                          {{"Idempotency-Key", "too long"}});
+  bool printable =
+      std::all_of(key.begin(), key.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; });
+  if (key.size() > 255 || !printable)
+    throw http::HttpError(
+        422, "validation_failed",
+        "Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID "
+        "will do)",
+        {{"Idempotency-Key", key.size() > 255 ? "too long" : "not printable ASCII"}});
   std::int64_t user = c.Caller().user_id;
   std::string hash = core::Sha256Hex(c.req.path + "\n" + c.req.body);
   c.db.InTransaction([&] {
@@ -171,7 +176,8 @@ void ListTasks(Context& c) {
   const app::Caller& caller = c.Caller();
   std::uint64_t stamp = c.service.freshness().User(caller.user_id);
   std::string key = "list\n" + std::to_string(caller.user_id) + "\n" + caller.timezone + "\n";
-  for (const auto& [k, v] : q) key += k + "=" + v + "&";
+  // Encoded, so a value holding '&' or '=' cannot pass for other parameters.
+  for (const auto& [k, v] : q) key += http::UrlEncode(k) + "=" + http::UrlEncode(v) + "&";
   if (ReplyFromCache(c, key, stamp)) return;
 
   app::TaskPage page = app::ListTasks(c.db, caller, query);

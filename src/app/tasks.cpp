@@ -22,7 +22,9 @@ const db::Statement kInsert{
     "due_at, remind_at, recurrence, tags, position) "
     "VALUES ($1, $2, $3, $4, CASE WHEN $4::boolean THEN now() END, $5, $6, $7, $8, $9, "
     "$10::text[], "
-    "COALESCE($11, (SELECT COALESCE(max(position), 0) + 1 FROM tasks WHERE user_id = $1))) "
+    // After the last position; at the top of the int range new tasks share it.
+    "COALESCE($11, (SELECT LEAST(COALESCE(max(position), 0), 2147483646) + 1 FROM tasks "
+    "WHERE user_id = $1))) "
     "RETURNING " TASK_COLUMNS};
 const db::Statement kGet{"task_get",
                          "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1 AND user_id = $2"};
@@ -171,12 +173,15 @@ std::map<std::string, std::string> CheckState(State& s) {
     for (const auto& tag : *s.tags)
       if (tag.empty() || json::CountChars(tag) > 50)
         bad["tags"] = "each item must be 1 to 50 characters";
-  if (s.due_date && !core::ParseDate(*s.due_date)) bad["due_date"] = "must be a date YYYY-MM-DD";
+  if (s.due_date && !core::ParseDate(*s.due_date))
+    bad["due_date"] = "must be a date YYYY-MM-DD in the years 0001 to 9999";
   auto instant = [&](const char* name, std::optional<std::string>& v) {
     if (!v) return;
     auto t = core::ParseInstant(*v);
     if (!t) {
-      bad[name] = "must be an ISO 8601 date-time with offset, e.g. 2026-12-25T18:00:00+03:00";
+      bad[name] =
+          "must be an ISO 8601 date-time with offset, e.g. 2026-12-25T18:00:00+03:00, in the "
+          "years 0001 to 9999 (UTC)";
       return;
     }
     v = core::FormatInstant(*t);
@@ -254,23 +259,33 @@ bool AdvanceToNextOccurrence(std::optional<std::string>& recurrence,
                              std::optional<std::string>& remind_at, const std::string& timezone) {
   if (!recurrence || (!due_date && !due_at)) return false;
   const date::time_zone* tz = core::FindZone(timezone);
-  std::chrono::seconds shift{0};
   std::optional<int> count_left;
+  std::optional<std::chrono::sys_seconds> next_remind;
   if (due_date) {
     auto current = date::local_days(*core::ParseDate(*due_date));
-    auto next = rrule::NextDate(*recurrence, current, Today(tz), &count_left);
-    if (!next) return false;
+    auto next = rrule::NextDate(*recurrence, current, Today(tz), tz, &count_left);
+    if (!next || !core::InYearRange(date::year_month_day(*next))) return false;
     due_date = core::FormatDate(date::year_month_day(*next));
-    shift = *next - current;
+    // The reminder keeps its wall-clock time in the user's zone: whole local days later.
+    if (remind_at) {
+      auto at = Seconds(*remind_at);
+      auto local = tz ? tz->to_local(at) : date::local_seconds(at.time_since_epoch());
+      next_remind = rrule::ToInstant(local + (*next - current), tz);
+    }
   } else {
     auto current = Seconds(*due_at);
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     auto next = rrule::NextInstant(*recurrence, current, now, tz, &count_left);
-    if (!next) return false;
+    if (!next || !core::InYearRange(core::Micros(*next))) return false;
     due_at = core::FormatInstant(*next);
-    shift = *next - current;
+    // NextInstant kept the due's wall-clock time; the reminder keeps its lead on the due.
+    if (remind_at) next_remind = Seconds(*remind_at) + (*next - current);
   }
-  if (remind_at) remind_at = core::FormatInstant(Seconds(*remind_at) + shift);
+  // A reminder that would leave the years 0001-9999 is dropped rather than stored.
+  if (next_remind)
+    remind_at = core::InYearRange(core::Micros(*next_remind))
+                    ? std::optional<std::string>(core::FormatInstant(*next_remind))
+                    : std::nullopt;
   if (count_left) recurrence = rrule::WithCount(*recurrence, *count_left);
   return true;
 }
@@ -366,10 +381,13 @@ ListPlan PlanList(const TaskQuery& q, const date::time_zone* tz) {
   auto bound = [&](const char* name,
                    const std::optional<std::string>& v) -> std::optional<std::string> {
     if (!v) return std::nullopt;
-    if (auto day = core::ParseDate(*v))
-      return core::FormatInstant(rrule::ToInstant(date::local_seconds(date::local_days(*day)), tz));
-    if (auto t = core::ParseInstant(*v)) return core::FormatInstant(*t);
-    bad[name] = "must be a date YYYY-MM-DD or an ISO 8601 date-time with offset";
+    std::optional<core::Micros> t = core::ParseInstant(*v);
+    if (auto day = core::ParseDate(*v))  // the start of that day in the user's zone
+      t = rrule::ToInstant(date::local_seconds(date::local_days(*day)), tz);
+    if (t && core::InYearRange(*t)) return core::FormatInstant(*t);
+    bad[name] =
+        "must be a date YYYY-MM-DD or an ISO 8601 date-time with offset, in the years 0001 to "
+        "9999 (UTC)";
     return std::nullopt;
   };
   plan.before = bound("due_before", q.due_before);

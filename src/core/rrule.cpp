@@ -357,10 +357,12 @@ std::optional<local_days> FirstDate(std::string_view rule, local_days start) {
 }
 
 std::optional<local_days> NextDate(std::string_view rule, local_days current_due, local_days today,
-                                   std::optional<int>* count_left) {
+                                   const date::time_zone* tz, std::optional<int>* count_left) {
   auto r = Compile(rule);
   if (!r) return std::nullopt;
   auto next = FirstFrom(*r, current_due, std::max(current_due, today) + days{1});
+  // FirstFrom lets a UTC UNTIL through a day late (LastDay); here the zone is known.
+  if (next && r->until_time && *next > LocalDay(*r->until_time, tz)) return std::nullopt;
   if (!next || !WithinCount(*r, current_due, *next, count_left)) return std::nullopt;
   return next;
 }

@@ -30,9 +30,15 @@ std::optional<date::year_month_day> ParseDate(std::string_view s) {
       !Digits(s, 8, 2, d))
     return std::nullopt;
   date::year_month_day ymd{date::year{y}, date::month(m), date::day(d)};
-  if (!ymd.ok()) return std::nullopt;
+  if (!ymd.ok() || !InYearRange(ymd)) return std::nullopt;
   return ymd;
 }
+
+bool InYearRange(date::year_month_day d) {
+  return d.year() >= date::year{1} && d.year() <= date::year{9999};
+}
+
+bool InYearRange(Micros t) { return InYearRange(date::year_month_day{date::floor<date::days>(t)}); }
 
 std::string FormatDate(date::year_month_day d) { return date::format("%F", d); }
 
@@ -74,7 +80,9 @@ std::optional<Micros> ParseInstant(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
   auto local = date::sys_days(*day) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
                std::chrono::seconds(ss > 59 ? 59 : ss);
-  return Micros(local - offset) + frac;
+  Micros t = Micros(local - offset) + frac;
+  if (!InYearRange(t)) return std::nullopt;
+  return t;
 }
 
 const date::time_zone* FindZone(std::string_view name) {

@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   local_days today = anchor + days{b % 64};
   std::optional<int> count_left;
   if (auto first = rr::FirstDate(rule, anchor)) Check(*first >= anchor);
-  if (auto next = rr::NextDate(rule, anchor, today, &count_left)) {
+  if (auto next = rr::NextDate(rule, anchor, today, Zone(b), &count_left)) {
     Check(*next > today && *next > anchor);
     if (count_left) {
       Check(*count_left >= 1);

@@ -103,6 +103,11 @@ class TasksTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNextLinkKeepsEncodedSearch);
   CPPUNIT_TEST(testNextLinkKeepsCyrillicSearch);
   CPPUNIT_TEST(testPagesHaveDistinctETags);
+  CPPUNIT_TEST(testPositionAtTheTopOfTheRange);
+  CPPUNIT_TEST(testYearsOutsideTheRangeRejected);
+  CPPUNIT_TEST(testDateOnlyReminderKeepsWallClockAcrossDst);
+  CPPUNIT_TEST(testUtcUntilEndsADateOnlySeries);
+  CPPUNIT_TEST(testIdempotencyKeyMustBePrintableAscii);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -878,6 +883,72 @@ class TasksTest : public CppUnit::TestFixture {
     std::vector<std::int64_t> seen = FollowAll("/api/tasks/?limit=2&q=" + UrlEncode("молоко"));
     std::sort(seen.begin(), seen.end());
     CPPUNIT_ASSERT_EQUAL(JoinIds(matching), JoinIds(seen));
+  }
+
+  void testPositionAtTheTopOfTheRange() {
+    // The next position after INT32_MAX would overflow: new tasks share the top one.
+    IT_ASSERT_STATUS(Post(R"({"title":"top","position":2147483647})"), 201);
+    Response r = Post(R"({"title":"after the top"})");
+    IT_ASSERT_STATUS(r, 201);
+    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(2147483647), Int(r.json, "position"));
+  }
+
+  void testYearsOutsideTheRangeRejected() {
+    // PostgreSQL has no year 0, and every date and instant the API writes has four digits.
+    IT_ASSERT_FIELDS(Post(R"({"title":"x","due_date":"0000-01-01"})"), "due_date");
+    IT_ASSERT_FIELDS(Post(R"({"title":"x","due_at":"0001-01-01T00:30:00+01:00"})"), "due_at");
+    IT_ASSERT_FIELDS(Post(R"({"title":"x","remind_at":"9999-12-31T23:00:00-02:00"})"), "remind_at");
+    IT_ASSERT_FIELDS(Get("/api/tasks/?due_before=0000-12-31"), "due_before");
+    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(0), Int(Get("/api/tasks/").json, "count"));
+    // A day bound is the start of that day in the user's zone: 0001-01-01 in Moscow is
+    // still year 0 in UTC.
+    TestUser moscow = NewUser(R"("timezone":"Europe/Moscow")");
+    IT_ASSERT_FIELDS(Call("GET", "/api/tasks/?due_after=0001-01-01", "", AuthHeader(moscow.token)),
+                     "due_after");
+    // The edges themselves are fine.
+    Response edge = Post(R"({"title":"edge","due_at":"9999-12-31T23:59:59Z"})");
+    IT_ASSERT_STATUS(edge, 201);
+    CPPUNIT_ASSERT_EQUAL(std::string("9999-12-31T23:59:59Z"), Str(edge.json, "due_at"));
+    IT_ASSERT_STATUS(Get("/api/tasks/?due_after=0001-01-01"), 200);
+  }
+
+  void testDateOnlyReminderKeepsWallClockAcrossDst() {
+    // 09:00 in Berlin on a weekly date-only task, across the change to summer time
+    // (2030-03-31): 08:00Z before, 07:00Z after.
+    TestUser user = NewUser(R"("timezone":"Europe/Berlin")");
+    Response created =
+        Call("POST", "/api/tasks/",
+             R"({"title":"plants","due_date":"2030-03-30","recurrence":"FREQ=WEEKLY",)"
+             R"("remind_at":"2030-03-30T09:00:00+01:00"})",
+             AuthHeader(user.token));
+    IT_ASSERT_STATUS(created, 201);
+    Response r = Call("PATCH", TaskPath(Int(created.json, "id")), R"({"completed":true})",
+                      AuthHeader(user.token));
+    IT_ASSERT_STATUS(r, 200);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), std::string("2030-04-06"), Str(r.json, "due_date"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), std::string("2030-04-06T07:00:00Z"),
+                                 Str(r.json, "remind_at"));
+  }
+
+  void testUtcUntilEndsADateOnlySeries() {
+    // The occurrence on 2030-01-11 would start after UNTIL: the series ends on the 10th.
+    std::int64_t id = Create(R"({"title":"until","due_date":"2030-01-10",)"
+                             R"("recurrence":"FREQ=DAILY;UNTIL=20300110T000000Z"})");
+    Response r = Patch(id, R"({"completed":true})");
+    IT_ASSERT_STATUS(r, 200);
+    IT_ASSERT_MSG(r, Bool(r.json, "completed"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2030-01-10"), Str(r.json, "due_date"));
+  }
+
+  void testIdempotencyKeyMustBePrintableAscii() {
+    IT_ASSERT_FIELDS(Post(R"({"title":"binary key"})", {"Idempotency-Key: \xff\xfe"}),
+                     "Idempotency-Key");
+    IT_ASSERT_FIELDS(Post(R"({"title":"long key"})", {"Idempotency-Key: " + std::string(256, 'k')}),
+                     "Idempotency-Key");
+    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(0), Int(Get("/api/tasks/").json, "count"));
+    IT_ASSERT_STATUS(
+        Post(R"({"title":"uuid key"})", {"Idempotency-Key: 3f0c6c1e-9a43-4b1e-8f55-0d2f0e6c9b11"}),
+        201);
   }
 
   void testPagesHaveDistinctETags() {

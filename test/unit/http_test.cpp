@@ -80,12 +80,22 @@ class HttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!core::ParseInstant("2026-02-30T15:00:00Z"));
     CPPUNIT_ASSERT(!core::ParseInstant("2026-12-25T25:00:00Z"));
     CPPUNIT_ASSERT(!core::ParseInstant("tomorrow"));
+    // Only the years 0001 to 9999, once in UTC (PostgreSQL has no year 0; the text has four
+    // digits).
+    CPPUNIT_ASSERT(core::ParseInstant("0001-01-01T00:00:00Z"));
+    CPPUNIT_ASSERT(core::ParseInstant("9999-12-31T23:59:59Z"));
+    CPPUNIT_ASSERT(!core::ParseInstant("0000-06-01T00:00:00Z"));
+    CPPUNIT_ASSERT(!core::ParseInstant("0001-01-01T00:30:00+01:00"));
+    CPPUNIT_ASSERT(!core::ParseInstant("9999-12-31T23:00:00-02:00"));
   }
   void datesAreValidated() {
     CPPUNIT_ASSERT(core::ParseDate("2028-02-29"));
     CPPUNIT_ASSERT(!core::ParseDate("2027-02-29"));
     CPPUNIT_ASSERT(!core::ParseDate("2027-1-2"));
     CPPUNIT_ASSERT(!core::ParseDate("27.12.2026"));
+    CPPUNIT_ASSERT(!core::ParseDate("0000-01-01"));
+    CPPUNIT_ASSERT(core::ParseDate("0001-01-01"));
+    CPPUNIT_ASSERT(core::ParseDate("9999-12-31"));
   }
   void zonesComeFromTzdata() {
     CPPUNIT_ASSERT(core::FindZone("Europe/Moscow"));

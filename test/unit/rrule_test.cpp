@@ -57,6 +57,7 @@ class RruleTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(YearlyFeb29);
   CPPUNIT_TEST(YearlyByMonth);
   CPPUNIT_TEST(Until);
+  CPPUNIT_TEST(UtcUntilEndsADateSeriesOnItsLocalDay);
   CPPUNIT_TEST(CountIsUsedUp);
   CPPUNIT_TEST(CountOfInstants);
   CPPUNIT_TEST(WithCountRewritesOnlyCount);
@@ -227,34 +228,54 @@ class RruleTest : public CppUnit::TestFixture {
                          Show(rr::NextDate(rule, Day(2026, 12, 11), Day(2026, 12, 11))));
   }
 
+  void UtcUntilEndsADateSeriesOnItsLocalDay() {
+    // A date-only occurrence starts at its local midnight; 2026-01-10T00:00Z is still
+    // 2026-01-09 in New York and already 2026-01-10 in Moscow.
+    const char* rule = "FREQ=DAILY;UNTIL=20260110T000000Z";
+    CPPUNIT_ASSERT_EQUAL(std::string("none"),
+                         Show(rr::NextDate(rule, Day(2026, 1, 10), Day(2026, 1, 1))));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-01-10"),
+                         Show(rr::NextDate(rule, Day(2026, 1, 9), Day(2026, 1, 1))));
+    auto* moscow = date::locate_zone("Europe/Moscow");
+    auto* new_york = date::locate_zone("America/New_York");
+    CPPUNIT_ASSERT_EQUAL(std::string("none"),
+                         Show(rr::NextDate(rule, Day(2026, 1, 10), Day(2026, 1, 1), moscow)));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-01-10"),
+                         Show(rr::NextDate(rule, Day(2026, 1, 9), Day(2026, 1, 1), moscow)));
+    CPPUNIT_ASSERT_EQUAL(std::string("none"),
+                         Show(rr::NextDate(rule, Day(2026, 1, 9), Day(2026, 1, 1), new_york)));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-01-09"),
+                         Show(rr::NextDate(rule, Day(2026, 1, 8), Day(2026, 1, 1), new_york)));
+  }
+
   void CountIsUsedUp() {
     std::optional<int> left;
     // COUNT=3 due today: today, tomorrow, the day after.
-    CPPUNIT_ASSERT_EQUAL(
-        std::string("2026-11-28"),
-        Show(rr::NextDate("FREQ=DAILY;COUNT=3", Day(2026, 11, 27), Day(2026, 11, 27), &left)));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-11-28"),
+                         Show(rr::NextDate("FREQ=DAILY;COUNT=3", Day(2026, 11, 27),
+                                           Day(2026, 11, 27), nullptr, &left)));
     CPPUNIT_ASSERT_EQUAL(2, left.value_or(-1));
-    CPPUNIT_ASSERT_EQUAL(
-        std::string("none"),
-        Show(rr::NextDate("FREQ=DAILY;COUNT=1", Day(2026, 11, 27), Day(2026, 11, 27), &left)));
+    CPPUNIT_ASSERT_EQUAL(std::string("none"),
+                         Show(rr::NextDate("FREQ=DAILY;COUNT=1", Day(2026, 11, 27),
+                                           Day(2026, 11, 27), nullptr, &left)));
     // Overdue: the skipped occurrences are used up too (20th..24th are all five).
     CPPUNIT_ASSERT_EQUAL(
         std::string("none"),
         Show(rr::NextDate("FREQ=DAILY;COUNT=5", Day(2026, 11, 20), Day(2026, 11, 27))));
     left.reset();
-    CPPUNIT_ASSERT_EQUAL(
-        std::string("2026-11-28"),
-        Show(rr::NextDate("FREQ=DAILY;COUNT=10", Day(2026, 11, 25), Day(2026, 11, 27), &left)));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-11-28"),
+                         Show(rr::NextDate("FREQ=DAILY;COUNT=10", Day(2026, 11, 25),
+                                           Day(2026, 11, 27), nullptr, &left)));
     CPPUNIT_ASSERT_EQUAL(7, left.value_or(-1));  // 25th, 26th, 27th used
     // Only days the rule matches count: Mon 30th and Wed 2nd after Fri 27th (the anchor).
     left.reset();
     CPPUNIT_ASSERT_EQUAL(std::string("2026-12-02"),
                          Show(rr::NextDate("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4", Day(2026, 11, 27),
-                                           Day(2026, 12, 1), &left)));
+                                           Day(2026, 12, 1), nullptr, &left)));
     CPPUNIT_ASSERT_EQUAL(2, left.value_or(-1));
     // Without COUNT nothing is reported.
     left.reset();
-    rr::NextDate("FREQ=DAILY", Day(2026, 11, 27), Day(2026, 11, 27), &left);
+    rr::NextDate("FREQ=DAILY", Day(2026, 11, 27), Day(2026, 11, 27), nullptr, &left);
     CPPUNIT_ASSERT(!left);
   }
 

@@ -49,10 +49,13 @@ std::optional<date::local_days> FirstDate(std::string_view rule, date::local_day
 // occurrences and never yields a date in the past. nullopt for an invalid rule, when UNTIL
 // is exhausted or when the walk finds no occurrence within its limit (200000 days checked
 // or the year 9999; e.g. BYMONTH=2;BYMONTHDAY=30 never occurs).
+// A UTC UNTIL (UNTIL=...T...Z) ends the series with the local day in `tz` that contains it
+// (a day's occurrence starts at its midnight; nullptr = UTC).
 // With COUNT, `count_left` (when given) receives the COUNT to store with the result, and
 // nullopt comes back once the COUNT is used up; without COUNT it is left alone.
 std::optional<date::local_days> NextDate(std::string_view rule, date::local_days current_due,
                                          date::local_days today,
+                                         const date::time_zone* tz = nullptr,
                                          std::optional<int>* count_left = nullptr);
 
 // The same for a task due at an instant. Occurrences keep the local wall-clock time of
