@@ -212,12 +212,13 @@ void Service::AnnounceWrite(int route_index, std::int64_t user_id, int status) {
   if (route_index < 0 || route_index >= static_cast<int>(routes.size())) return;  // no route
   Effect effect = routes[route_index].handler.effect;
   if (effect != Effect::kTasks && effect != Effect::kAccounts) return;
+  if (status >= 400 && status < 500) return;  // a client error changed nothing
   bool accounts = effect == Effect::kAccounts;
   // This machine: before the answer leaves, so the client's next read sees the write.
   if (user_id) freshness_->BumpUser(user_id);
   if (accounts) freshness_->BumpAccounts();
-  // Every other machine: a notice (below). A client error changed nothing.
-  if ((status >= 400 && status < 500) || (!user_id && !accounts)) return;
+  // Every other machine: a notice (below).
+  if (!user_id && !accounts) return;
   if (user_id) unsent_users_.insert(user_id);
   unsent_accounts_ = unsent_accounts_ || accounts;
   SendNotices(false);
@@ -236,12 +237,13 @@ void Service::SendNotices(bool now) {
   for (std::int64_t user : unsent_users_) payloads += "t:" + std::to_string(user) + ",";
   if (unsent_accounts_) payloads += "a,";
   payloads.back() = '}';
-  unsent_users_.clear();
-  unsent_accounts_ = false;
   last_notice_ = at;
   try {
     db_.Exec(kAnnounce.name, {Freshness::kChannel, payloads});
+    unsent_users_.clear();
+    unsent_accounts_ = false;
   } catch (const std::exception& e) {
+    // Kept, and sent again with the next batch.
     core::LogWarn("could not send change notices", {{"error", e.what()}});
   }
 }

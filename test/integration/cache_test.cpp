@@ -104,6 +104,8 @@ class CacheTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTimezoneChangeReachesEveryWorker);
   CPPUNIT_TEST(testIdleWorkersKeepUpWithNotices);
   CPPUNIT_TEST(testApiWritesAreAnnouncedToOtherMachines);
+  CPPUNIT_TEST(testRefusedWritesKeepTheTokenCaches);
+  CPPUNIT_TEST(testQueriesThatDecodeAlikeAreCachedApart);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -120,6 +122,41 @@ class CacheTest : public CppUnit::TestFixture {
     // At most one miss per worker; the rest are answered without PostgreSQL.
     CPPUNIT_ASSERT_GREATER(hits + 20, CacheLookups("response", "hit"));
     CPPUNIT_ASSERT_GREATER(token_hits + 20, CacheLookups("token", "hit"));
+  }
+
+  void testRefusedWritesKeepTheTokenCaches() {
+    // A refused account write (no token, bad token, bad body) changed nothing, so it must
+    // not make every worker forget the tokens it checked: else anyone could force each
+    // request on the machine to PostgreSQL.
+    TestUser u = NewUser();
+    auto me = [&] { return Call("GET", "/api/users/me", "", AuthHeader(u.token)); };
+    IT_ASSERT_ALL(Burst(me), [](const Response& r) { return r.status == 200; });
+    for (int i = 0; i < 10; ++i) {
+      CPPUNIT_ASSERT_EQUAL(401L, Call("PATCH", "/api/users/me", R"({"language":"en"})").status);
+      CPPUNIT_ASSERT_EQUAL(401L, Call("POST", "/api/auth/logout", "", AuthHeader("nope")).status);
+      CPPUNIT_ASSERT_EQUAL(
+          422L, Call("PATCH", "/api/users/me", R"({"language":"xx"})", AuthHeader(u.token)).status);
+    }
+    long long misses = CacheLookups("token", "miss");  // "nope" missed; u.token must not
+    IT_ASSERT_ALL(Burst(me), [](const Response& r) { return r.status == 200; });
+    CPPUNIT_ASSERT_EQUAL(misses, CacheLookups("token", "miss"));
+  }
+
+  void testQueriesThatDecodeAlikeAreCachedApart() {
+    // q="a" with tag x, and q="a&tag=x": two lists, never one cache entry.
+    TestUser u = NewUser();
+    std::int64_t tagged = CreateTask(u.token, R"({"title":"a tagged","tags":["x"]})");
+    std::int64_t literal = CreateTitled(u.token, "a&tag=x");
+    auto filtered = [&] { return Call("GET", "/api/tasks/?q=a&tag=x", "", AuthHeader(u.token)); };
+    auto searched = [&] {
+      return Call("GET", "/api/tasks/?q=a%26tag%3Dx", "", AuthHeader(u.token));
+    };
+    IT_ASSERT_ALL(Burst(filtered), [&](const Response& r) {
+      return ListCount(r, 1) && ListHas(r, tagged, "a tagged");
+    });
+    IT_ASSERT_ALL(Burst(searched), [&](const Response& r) {
+      return ListCount(r, 1) && ListHas(r, literal, "a&tag=x");
+    });
   }
 
   void testApiWritesAreSeenAtOnceByEveryWorker() {
