@@ -225,7 +225,9 @@ void PatchTask(Context& c) {
   auto precondition = [&](const app::Task& current) {
     return if_match.empty() || http::ETagListMatches(if_match, http::ETagFor(TaskJson(current)));
   };
-  Reply(c, 200, TaskJson(app::UpdateTask(c.db, caller, TaskId(c), input, precondition)));
+  std::string body = TaskJson(app::UpdateTask(c.db, caller, TaskId(c), input, precondition));
+  c.res.SetHeader("ETag", http::ETagFor(body));  // the next If-Match needs no GET first
+  Reply(c, 200, std::move(body));
 }
 
 void DeleteTask(Context& c) {

@@ -95,6 +95,7 @@ class TasksTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRecurrenceKeepsWallClockAcrossDst);
   CPPUNIT_TEST(testIfNoneMatchListOfETags);
   CPPUNIT_TEST(testIfMatchStar);
+  CPPUNIT_TEST(testPatchAnswersTheNewETag);
   CPPUNIT_TEST(testConcurrentIdempotentPosts);
   CPPUNIT_TEST(testConcurrentIfMatchOneWins);
   CPPUNIT_TEST(testChunkedPost);
@@ -777,6 +778,18 @@ class TasksTest : public CppUnit::TestFixture {
     std::string etag = Get(TaskPath(id)).Header("ETag");
     IT_ASSERT_STATUS(Get(TaskPath(id), {"If-None-Match: \"nope\", " + etag}), 304);
     IT_ASSERT_STATUS(Get(TaskPath(id), {"If-None-Match: *"}), 304);
+  }
+
+  void testPatchAnswersTheNewETag() {
+    std::int64_t id = Create(R"({"title":"v1"})");
+    Response first = Patch(id, R"({"title":"v2"})");
+    IT_ASSERT_STATUS(first, 200);
+    std::string etag = first.Header("ETag");
+    IT_ASSERT_MSG(first, !etag.empty());
+    CPPUNIT_ASSERT_EQUAL(Get(TaskPath(id)).Header("ETag"), etag);
+    IT_ASSERT_STATUS(Patch(id, R"({"title":"v3"})", {"If-Match: " + etag}), 200);
+    IT_ASSERT_ERROR(Patch(id, R"({"title":"v4"})", {"If-Match: " + etag}), 412,
+                    "precondition_failed");
   }
 
   void testIfMatchStar() {
