@@ -23,61 +23,76 @@ struct Entry {
   T value;
 };
 
-struct WeekdayWord {
-  std::string_view word;
-  int day;    // 0 = Monday .. 6 = Sunday
-  bool weak;  // also an ordinary word: needs a preposition or a following time
+// What a weekday word needs around it to count as a day. The forms of "среда" also mean
+// "environment" ("переменные среды", "тестовую среду", "в среде staging"), so they count
+// only after the preposition of their case, and "среда" only right before a time.
+enum class Need {
+  kNothing,     // "пятницу", "friday"
+  kLeadOrTime,  // also an ordinary word ("пн", "sun"): a preposition or a following time
+  kTime,        // среда: "среда 10:00"
+  kAccusative,  // среду: в/во/на ("в среду", "на следующую среду")
+  kGenitive,    // среды: до/с/со ("до среды")
+  kDative,      // среде: к/ко ("к среде"); "в среде" is never the day
 };
 
+struct WeekdayWord {
+  std::string_view word;
+  int day;  // 0 = Monday .. 6 = Sunday
+  Need need;
+};
+
+constexpr Need kStrong = Need::kNothing;
+constexpr Need kWeak = Need::kLeadOrTime;
+
 constexpr WeekdayWord kWeekdays[] = {
-    {"понедельник", 0, false},
-    {"понедельника", 0, false},
-    {"понедельнику", 0, false},
-    {"вторник", 1, false},
-    {"вторника", 1, false},
-    {"вторнику", 1, false},
-    {"среда", 2, false},
-    {"среду", 2, false},
-    {"среды", 2, false},
-    {"среде", 2, false},
-    {"четверг", 3, false},
-    {"четверга", 3, false},
-    {"четвергу", 3, false},
-    {"пятница", 4, false},
-    {"пятницу", 4, false},
-    {"пятницы", 4, false},
-    {"пятнице", 4, false},
-    {"суббота", 5, false},
-    {"субботу", 5, false},
-    {"субботы", 5, false},
-    {"субботе", 5, false},
-    {"воскресенье", 6, false},
-    {"воскресенья", 6, false},
-    {"воскресенью", 6, false},
-    {"пн", 0, true},
-    {"вт", 1, true},
-    {"ср", 2, true},
-    {"чт", 3, true},
-    {"пт", 4, true},
-    {"сб", 5, true},
-    {"вс", 6, true},
-    {"monday", 0, false},
-    {"tuesday", 1, false},
-    {"wednesday", 2, false},
-    {"thursday", 3, false},
-    {"friday", 4, false},
-    {"saturday", 5, false},
-    {"sunday", 6, false},
-    {"tue", 1, false},
-    {"tues", 1, false},
-    {"thu", 3, false},
-    {"thur", 3, false},
-    {"thurs", 3, false},
-    {"fri", 4, false},
-    {"mon", 0, true},
-    {"wed", 2, true},
-    {"sat", 5, true},
-    {"sun", 6, true},
+    {"понедельник", 0, kStrong},
+    {"понедельника", 0, kStrong},
+    {"понедельнику", 0, kStrong},
+    {"вторник", 1, kStrong},
+    {"вторника", 1, kStrong},
+    {"вторнику", 1, kStrong},
+    {"среда", 2, Need::kTime},
+    {"среду", 2, Need::kAccusative},
+    {"среды", 2, Need::kGenitive},
+    {"среде", 2, Need::kDative},
+    {"четверг", 3, kStrong},
+    {"четверга", 3, kStrong},
+    {"четвергу", 3, kStrong},
+    {"пятница", 4, kStrong},
+    {"пятницу", 4, kStrong},
+    {"пятницы", 4, kStrong},
+    {"пятнице", 4, kStrong},
+    {"суббота", 5, kStrong},
+    {"субботу", 5, kStrong},
+    {"субботы", 5, kStrong},
+    {"субботе", 5, kStrong},
+    {"воскресенье", 6, kStrong},
+    {"воскресенья", 6, kStrong},
+    {"воскресенью", 6, kStrong},
+    {"пн", 0, kWeak},
+    {"вт", 1, kWeak},
+    {"ср", 2, kWeak},
+    {"чт", 3, kWeak},
+    {"пт", 4, kWeak},
+    {"сб", 5, kWeak},
+    {"вс", 6, kWeak},
+    {"monday", 0, kStrong},
+    {"tuesday", 1, kStrong},
+    {"wednesday", 2, kStrong},
+    {"thursday", 3, kStrong},
+    {"friday", 4, kStrong},
+    {"saturday", 5, kStrong},
+    {"sunday", 6, kStrong},
+    {"tue", 1, kStrong},
+    {"tues", 1, kStrong},
+    {"thu", 3, kStrong},
+    {"thur", 3, kStrong},
+    {"thurs", 3, kStrong},
+    {"fri", 4, kStrong},
+    {"mon", 0, kWeak},
+    {"wed", 2, kWeak},
+    {"sat", 5, kWeak},
+    {"sun", 6, kWeak},
 };
 
 constexpr Entry<int> kWeekdayPlurals[] = {
@@ -619,13 +634,36 @@ bool Tonight(Cursor& c, const Context& ctx, Effect* e) {
   return true;
 }
 
+// Whether a weekday word after preposition `prep` ("" for none) and maybe a modifier
+// ("эту", "next", ...) counts as a day; `rest` reads what follows it.
+bool WeekdayFits(const WeekdayWord& word, std::string_view prep, bool modifier, Cursor rest) {
+  auto prep_is = [&](std::initializer_list<std::string_view> words) {
+    return std::find(words.begin(), words.end(), prep) != words.end();
+  };
+  switch (word.need) {
+    case Need::kNothing:
+      return true;
+    case Need::kLeadOrTime:
+      return !prep.empty() || modifier || TimeFollows(rest);
+    case Need::kTime:
+      return prep.empty() && !modifier && TimeFollows(rest);
+    case Need::kAccusative:
+      return prep_is({"в", "во", "на"});
+    case Need::kGenitive:
+      return prep_is({"до", "с", "со"});
+    case Need::kDative:
+      return prep_is({"к", "ко"});
+  }
+  return false;
+}
+
 bool Weekday(Cursor& c, const Context& ctx, Effect* e) {
-  bool lead = c.EatAnyOf(kDateLeads) || c.Eat({"в", "во"});
-  lead = c.Eat({"следующий", "следующую", "следующее", "этот", "эту", "это", "ближайший",
-                "ближайшую", "ближайшее", "next", "this", "coming"}) ||
-         lead;
+  std::string_view prep = c.Word();
+  if (!c.EatAnyOf(kDateLeads) && !c.Eat({"в", "во"})) prep = {};
+  bool modifier = c.Eat({"следующий", "следующую", "следующее", "этот", "эту", "это", "ближайший",
+                         "ближайшую", "ближайшее", "next", "this", "coming"});
   auto word = c.EatFrom(kWeekdays);
-  if (!word || (word->weak && !lead && !TimeFollows(c))) return false;
+  if (!word || !WeekdayFits(*word, prep, modifier, c)) return false;
   e->date = NextWeekday(ctx.today, word->day);
   ReadTrailingDayPart(c, e);
   return true;

@@ -10,7 +10,11 @@
 //             evening/night ("tomorrow morning")
 //   weekdays  понедельник..воскресенье in any case form, monday..sunday, tue/thu/fri; "mon",
 //             "wed", "sat", "sun" and пн..вс are also ordinary words, so they count only after
-//             a preposition or right before a time ("standup mon 9am")
+//             a preposition or right before a time ("standup mon 9am"). "среда" also means
+//             "environment", so its forms count only with the preposition of their case:
+//             в/во/на среду, к/ко среде, до/с/со среды ("в эту среду", "на следующую
+//             среду" too), and "среда" only right before a time ("среда 10:00");
+//             "переменные среды", "тестовую среду", "в среде staging" stay text
 //   leads     a date may start with в/во/на/к/ко/до/с/со/by/on/from/starting and with
 //             следующий/этот/ближайший/next/this/coming; these words are consumed with it
 //   dates     25 декабря [2027 [года]], Dec 25[th][, 2027], 25 Dec, the 4th of July, 25.12,
