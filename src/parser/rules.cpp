@@ -143,6 +143,7 @@ constexpr int kAfternoon = 13 * 60;
 constexpr int kEvening = 19 * 60;
 constexpr int kNight = 21 * 60;
 constexpr int kNoon = 12 * 60;
+constexpr int kDayEnd = 24 * 60;  // "в 12 ночи": times from here on belong to the next day
 
 constexpr Entry<int> kTrailingDayParts[] = {
     {"утром", kMorning},       {"днем", kAfternoon},  {"вечером", kEvening}, {"morning", kMorning},
@@ -359,13 +360,14 @@ std::optional<NumericDate> ParseNumericDate(std::string_view w) {
 // ---- times ----
 
 // A Russian part of the day after an hour: "в 6 вечера" = 18:00. nullopt when the pair
-// makes no sense ("в 3 вечера").
+// makes no sense ("в 3 вечера"). "в 12 ночи" is the midnight that ends the day: hour 24
+// (kDayEnd), which resolves to 00:00 of the next day ("сегодня в 12 ночи" = tonight).
 std::optional<int> WithDayPart(int h, std::string_view part) {
   if (part == "утра" && h >= 1 && h <= 11) return h;
   if (part == "дня" && h == 12) return 12;
   if (part == "дня" && h >= 1 && h <= 6) return h + 12;
   if (part == "вечера" && h >= 4 && h <= 11) return h + 12;
-  if (part == "ночи" && h == 12) return 0;
+  if (part == "ночи" && h == 12) return kDayEnd / 60;
   if (part == "ночи" && h >= 1 && h <= 5) return h;
   if (part == "ночи" && h >= 9 && h <= 11) return h + 12;
   return std::nullopt;
@@ -915,7 +917,9 @@ bool Reminder(Cursor& c, const Context&, Effect* e) {
   c.Eat({"мне", "me"});
   int minute;
   if (ReadClock(c, &minute)) {
-    e->remind_minute = minute;
+    // A reminder comes before its due: "напомни в 12 ночи" is the midnight that starts
+    // the due day.
+    e->remind_minute = minute % kDayEnd;
     return true;
   }
   if (russian && !c.Eat({"за"})) return false;

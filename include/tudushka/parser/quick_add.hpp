@@ -47,6 +47,9 @@
 //   evening / tonight = 19:00, "tomorrow night" = 21:00, в полдень / noon = 12:00.
 //   "в 6 вечера" = 18:00, "в 3 дня" = 15:00, "в 2 ночи" = 02:00, "в 9 утра" = 09:00; Russian
 //   hours need "в"/"к" plus "час(а/ов)" or a part of the day ("в 2 раза" is no time).
+//   "в 12 ночи" is the midnight that ends the day: "сегодня в 12 ночи" = 00:00 tomorrow,
+//   "в пятницу в 12 ночи" = 00:00 on Saturday, alone = the coming midnight. In a reminder
+//   ("напомни в 12 ночи") and with a repeat rule it stays 00:00 of the day itself.
 //   "next week" / "на следующей неделе" = Monday of next week (a date); "next month" /
 //   "в следующем месяце" = the 1st of next month; "на выходных" / "this weekend" = the
 //   coming Saturday (today when it is Saturday).
