@@ -195,6 +195,8 @@ class Cursor {
   Cursor(const std::vector<Token>& tokens, size_t at) : tokens_(&tokens), start_(at), at_(at) {}
 
   size_t Consumed() const { return at_ - start_; }
+  size_t Position() const { return at_; }
+  const std::vector<Token>& Tokens() const { return *tokens_; }
   void Skip() { ++at_; }  // only after Word() returned a word
 
   std::string_view Word() const {
@@ -714,10 +716,89 @@ bool NamedDate(Cursor& c, const Context& ctx, Effect* e) {
   return e->date.has_value();
 }
 
-bool TimeOfDay(Cursor& c, const Context&, Effect* e) {
+// Words after a number that make it a count or a measure, not an hour: "в 9 классе",
+// "в 10 раз", "к 10 числу", "at 10 stars" (units, months and numbers are checked too).
+constexpr std::string_view kCountWords[] = {
+    "раз",       "раза",     "класс",    "класса",   "классе",    "классы",  "классов", "курс",
+    "курса",     "курсе",    "этаж",     "этаже",    "этажа",     "году",    "годах",   "число",
+    "числа",     "числу",    "кабинет",  "кабинете", "аудитории", "комнате", "школе",   "группе",
+    "ряду",      "вагоне",   "палате",   "квартире", "подъезде",  "главе",   "серии",   "сезоне",
+    "г",         "кг",       "гр",       "км",       "м",         "см",      "мм",      "л",
+    "мл",        "шт",       "штук",     "штуки",    "руб",       "рублей",  "рубля",   "р",
+    "процентов", "процента", "градусов", "градуса",  "человек",   "часу",    "times",   "stars",
+    "star",      "percent",  "points",   "km",       "miles",     "kg",      "lbs",     "pounds",
+    "dollars",   "euros",    "degrees",  "people",   "pages",     "items",
+};
+
+// Whether what `c` reads turns the number just read (ending at `number_end`) into a count:
+// one of the words above, a unit, a month, another number, or a sign glued to it
+// ("9-й", "10%", "9/10").
+bool CountFollows(Cursor c, int number_end) {
+  const auto& tokens = c.Tokens();
+  if (c.Position() < tokens.size()) {
+    const Token& t = tokens[c.Position()];
+    if (t.kind == TokenKind::kPunct && t.start == number_end &&
+        std::string_view(",.;:!?)").find(t.text) == std::string_view::npos)
+      return true;
+  }
+  std::string_view w = c.Word();
+  return ToNumber(w) || Find(kUnits, w) || Find(kMonths, w) ||
+         std::find(std::begin(kCountWords), std::end(kCountWords), w) != std::end(kCountWords);
+}
+
+// "в 9", "к 18", "at 10": an hour on its own (no "часов", part of the day, am/pm or
+// minutes). Hours 1..7 are not read: "в 5" may be 05:00 or 17:00.
+bool ReadBareHour(Cursor& c, int* minute) {
+  if (!c.Eat({"в", "во", "к", "ко", "at", "by"}) && !c.EatPunct("@")) return false;
+  auto h = ToNumber(c.Word());
+  if (!h || (*h >= 1 && *h <= 7) || *h > 23) return false;
+  int number_end = c.Tokens()[c.Position()].end;
+  c.Skip();
+  if (CountFollows(c, number_end)) return false;
+  *minute = *h * 60;
+  return true;
+}
+
+// The rules that name a day, next to which a bare hour is a time: "завтра", "в пятницу",
+// "25 декабря", "25.12".
+constexpr bool (*kDayRules[])(Cursor&, const Context&, Effect*) = {RelativeDay, Weekday,
+                                                                   NumericDateRule, NamedDate};
+
+bool DayStartsAt(const Cursor& c, const Context& ctx) {
+  for (auto rule : kDayRules) {
+    Cursor k = c;
+    Effect ignored;
+    if (rule(k, ctx, &ignored) && k.Consumed() > 0) return true;
+  }
+  return false;
+}
+
+// Whether a day phrase ends right before token `end` (day phrases are at most ~6 tokens).
+bool DayEndsAt(const std::vector<Token>& tokens, size_t end, const Context& ctx) {
+  for (size_t from = end; from-- > 0 && end - from <= 8;) {
+    for (auto rule : kDayRules) {
+      Cursor k(tokens, from);
+      Effect ignored;
+      if (rule(k, ctx, &ignored) && from + k.Consumed() == end) return true;
+    }
+  }
+  return false;
+}
+
+bool TimeOfDay(Cursor& c, const Context& ctx, Effect* e) {
   e->kind = "time";
   int minute;
+  Cursor hour = c;
   if (ReadClock(c, &minute)) {
+    e->minute = minute;
+    return true;
+  }
+  // "завтра в 9", "в пятницу в 18", "at 9 tomorrow": a bare hour right next to a day.
+  if (Try(hour, [&](Cursor& k) {
+        return ReadBareHour(k, &minute) &&
+               (DayStartsAt(k, ctx) || DayEndsAt(k.Tokens(), hour.Position(), ctx));
+      })) {
+    c = hour;
     e->minute = minute;
     return true;
   }
