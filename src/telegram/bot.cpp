@@ -59,6 +59,10 @@ class Bot {
   void SkipUpdate(std::int64_t update_id);
   bool Send(const std::vector<Outgoing>& calls);
   void RunScheduler();
+  void SendReminders();
+  void SendDigests();
+  bool HasUnsent() const { return !unsent_reminders_.empty() || !unsent_digests_.empty(); }
+  void ReleaseUnsent();
   void PingWatchdog();
   void Tick();
   void Sleep(milliseconds duration);
@@ -75,6 +79,10 @@ class Bot {
   milliseconds backoff_{0};
   Clock::time_point next_schedule_{};
   Clock::time_point next_watchdog_{};
+  // Claims taken but not delivered (a passing failure, or a stop before their turn), to be
+  // given back. They stay here while the database is unreachable.
+  std::vector<DueReminder> unsent_reminders_;
+  std::vector<std::int64_t> unsent_digests_;  // user ids
 };
 
 // systemd's watchdog (a no-op without NOTIFY_SOCKET); at most once a second.
@@ -288,26 +296,90 @@ bool Bot::Send(const std::vector<Outgoing>& calls) {
   return delivered;
 }
 
+// Claimed (committed) before sending: a crash in between loses a reminder rather than
+// sending it twice. What was not delivered — a send that failed for a passing reason, or
+// every claim left when a stop arrives — is given back, so the next round (of this bot or
+// of the one that takes over) sends it.
 void Bot::RunScheduler() {
   try {
-    // Claimed (committed) before sending: a crash in between loses a reminder rather than
-    // sending it twice; a send that failed for a passing reason is released and retried.
-    for (const DueReminder& r : ClaimReminders(db_)) {
+    ReleaseUnsent();
+    if (!Stopping()) SendReminders();
+    if (!Stopping()) SendDigests();
+    ReleaseUnsent();
+  } catch (const db::Unavailable&) {
+    throw;  // the claims not given back stay listed until the database is back
+  } catch (const std::exception& e) {
+    core::LogError("scheduler failed", {{"error", e.what()}});
+  }
+}
+
+void Bot::SendReminders() {
+  std::vector<DueReminder> claimed = ClaimReminders(db_);
+  size_t next = 0;
+  try {
+    for (; next < claimed.size() && !Stopping(); ++next) {
+      const DueReminder& r = claimed[next];
       bool sent = Send({ReminderMessage(r)});
-      if (!sent) ReleaseReminder(db_, r.task_id, r.remind_at);
+      if (!sent) unsent_reminders_.push_back(r);
       core::LogInfo(sent ? "reminder sent" : "reminder not sent; will retry",
                     {{"task_id", Str(r.task_id)}, {"remind_at", r.remind_at}});
     }
-    for (const DueDigest& d : ClaimDigests(db_)) {
+  } catch (...) {
+    unsent_reminders_.insert(unsent_reminders_.end(), claimed.begin() + next, claimed.end());
+    throw;
+  }
+  if (next < claimed.size())
+    core::LogInfo("stopping: claimed reminders given back",
+                  {{"count", Str(claimed.size() - next)}});
+  unsent_reminders_.insert(unsent_reminders_.end(), claimed.begin() + next, claimed.end());
+}
+
+void Bot::SendDigests() {
+  std::vector<DueDigest> claimed = ClaimDigests(db_);
+  size_t next = 0;
+  try {
+    for (; next < claimed.size() && !Stopping(); ++next) {
+      const DueDigest& d = claimed[next];
       bool sent = Send({DigestMessage(db_, d)});
-      if (!sent) ReleaseDigest(db_, d.user.id);
+      if (!sent) unsent_digests_.push_back(d.user.id);
       core::LogInfo(sent ? "digest sent" : "digest not sent; will retry",
                     {{"user_id", Str(d.user.id)}});
     }
-  } catch (const db::Unavailable&) {
+  } catch (...) {
+    for (; next < claimed.size(); ++next) unsent_digests_.push_back(claimed[next].user.id);
     throw;
-  } catch (const std::exception& e) {
-    core::LogError("scheduler failed", {{"error", e.what()}});
+  }
+  if (next < claimed.size())
+    core::LogInfo("stopping: claimed digests given back", {{"count", Str(claimed.size() - next)}});
+  for (; next < claimed.size(); ++next) unsent_digests_.push_back(claimed[next].user.id);
+}
+
+// Gives the undelivered claims back. db::Unavailable leaves the rest listed for the next
+// try; any other failure drops that one claim (logged) so it cannot block the scheduler.
+void Bot::ReleaseUnsent() {
+  while (!unsent_reminders_.empty()) {
+    const DueReminder& r = unsent_reminders_.back();
+    try {
+      ReleaseReminder(db_, r.task_id, r.remind_at);
+    } catch (const db::Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {
+      core::LogError("could not give a reminder claim back; it will not be sent",
+                     {{"task_id", Str(r.task_id)}, {"error", e.what()}});
+    }
+    unsent_reminders_.pop_back();
+  }
+  while (!unsent_digests_.empty()) {
+    std::int64_t user_id = unsent_digests_.back();
+    try {
+      ReleaseDigest(db_, user_id);
+    } catch (const db::Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {
+      core::LogError("could not give a digest claim back; it will not be sent today",
+                     {{"user_id", Str(user_id)}, {"error", e.what()}});
+    }
+    unsent_digests_.pop_back();
   }
 }
 
@@ -321,6 +393,10 @@ int Bot::Run() {
   if (int code = CheckToken(); code != 0 || Stopping()) return code;
   while (!Stopping() && !fatal_) {
     try {
+      if (HasUnsent()) {  // left by a round that lost the database
+        if (!db_.IsOpen()) db_.Connect();
+        ReleaseUnsent();
+      }
       if (!leader_ && !BecomeLeader()) {
         Sleep(milliseconds(1000));
         continue;
@@ -341,6 +417,14 @@ int Bot::Run() {
     }
   }
   sd_notify(0, "STOPPING=1");
+  try {
+    ReleaseUnsent();
+  } catch (const std::exception& e) {
+    core::LogError("claimed reminders/digests could not be given back; they will not be sent",
+                   {{"reminders", Str(unsent_reminders_.size())},
+                    {"digests", Str(unsent_digests_.size())},
+                    {"error", e.what()}});
+  }
   core::LogInfo("tudushka-bot stopped", {{"exit_code", Str(exit_code_)}});
   return exit_code_;
 }

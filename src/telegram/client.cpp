@@ -58,7 +58,9 @@ HttpCall::HttpCall()
 int HttpCall::OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* call = static_cast<HttpCall*>(self);
   if (!call->interrupt_ || !call->interrupt_()) return 0;
-  return std::chrono::steady_clock::now() - call->started_ >= call->grace_ ? 1 : 0;
+  auto now = std::chrono::steady_clock::now();
+  if (!call->interrupted_at_) call->interrupted_at_ = now;
+  return now - *call->interrupted_at_ >= call->grace_ ? 1 : 0;
 }
 
 size_t HttpCall::OnData(char* data, size_t size, size_t n, void* self) {
@@ -71,7 +73,8 @@ size_t HttpCall::OnData(char* data, size_t size, size_t n, void* self) {
 void HttpCall::Prepare(const std::string& url, std::string body, std::chrono::seconds timeout) {
   body_ = std::move(body);
   response_.clear();
-  started_ = std::chrono::steady_clock::now();
+  if (interrupt_ && !interrupted_at_ && interrupt_())
+    interrupted_at_ = std::chrono::steady_clock::now();
   error_[0] = '\0';
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());

@@ -696,6 +696,35 @@ async function main() {
     assert(sql(`SELECT count(*) FROM tasks WHERE user_id = ${userEn.id} AND title = 'stalled reply ${RUN}'`) === '1', 'task not stored');
   });
 
+  await test('SIGTERM while a reminder send hangs: the claims not sent are given back, then sent after a restart', async () => {
+    bot = new BotProcess('proxy-hang-reminders', PROXY);
+    await bot.waitLog('poller lock acquired', 15000);
+    const title = `Shutdown reminder ${RUN}`;
+    const hungBefore = proxy.hung.length;
+    proxy.hangCalls.sendMessage = 1;
+    // One remind_at for all three: they fall due together and are claimed in one round.
+    const at = new Date(Date.now() + 1500).toISOString();
+    const ids = [];
+    for (const n of [1, 2, 3]) {
+      const r = await json(`${BASE}/api/tasks/`, { title: `${title} ${n}`, remind_at: at }, { token: userEn.token });
+      assert(r.status === 201, `create: ${r.status}`);
+      ids.push(r.body.id);
+    }
+    await waitFor('a reminder send to hang', () => proxy.hung.length === hungBefore + 1, 15000);
+    const claimed = sql(`SELECT count(*) FROM tasks WHERE id IN (${ids}) AND reminded_for = remind_at`);
+    assert(claimed === '3', `claimed before the stop: ${claimed}`);
+    const r = await bot.stop(5000);
+    assert(r.code === 0, `exit ${JSON.stringify(r)}`);
+    const sent = proxy.calls.filter((c) => c.method === 'sendMessage' && String(c.body.text || '').includes(title));
+    assert(sent.length === 0, `${sent.length} reminders sent after the stop`);
+    const released = sql(`SELECT id FROM tasks WHERE id IN (${ids}) AND reminded_for IS NULL ORDER BY id`).split('\n').filter(Boolean);
+    assert(released.length === 3, `given back: ${released.join(',')}`);
+    bot = new BotProcess('proxy-after-hang-reminders', PROXY);
+    for (const id of released) await pen.expect(`⏰ ${title} ${ids.indexOf(Number(id)) + 1}`, 20000);
+    const after = await bot.stop(5000);
+    assert(after.code === 0, `exit ${JSON.stringify(after)}`);
+  });
+
   await test('no sanitizer reports in any bot log', async () => {
     for (const f of fs.readdirSync(LOGDIR)) {
       const text = fs.readFileSync(path.join(LOGDIR, f), 'utf8');
