@@ -39,6 +39,12 @@ long ParseNumber(const core::Settings& s, const char* key, long def, long min, l
   return v;
 }
 
+// How hard Bot::Send tries.
+enum class Delivery {
+  kReply,       // retried on any passing failure: a repeated reply does little harm
+  kAtMostOnce,  // reminders, digests: retried only when Telegram cannot have got it
+};
+
 class Bot {
  public:
   explicit Bot(const BotConfig& config)
@@ -57,7 +63,7 @@ class Bot {
   void PollOnce();
   void ProcessOne(const rapidjson::Value& raw);
   void SkipUpdate(std::int64_t update_id);
-  bool Send(const std::vector<Outgoing>& calls);
+  bool Send(const std::vector<Outgoing>& calls, Delivery delivery = Delivery::kReply);
   void RunScheduler();
   void SendReminders();
   void SendDigests();
@@ -271,16 +277,30 @@ void Bot::ProcessOne(const rapidjson::Value& raw) {
 }
 
 // Replies are best effort: a few retries, then the loss is logged (the effect is committed).
-// false when a call failed for a reason that may pass (network, 5xx, 429): the scheduler
-// then gives its claim back. A refusal (chat blocked the bot, ...) counts as done.
-bool Bot::Send(const std::vector<Outgoing>& calls) {
+// Reminders and digests (kAtMostOnce) are retried only after a failure that certainly came
+// before the request reached Telegram: no connection (name resolution, connect, TLS) or a
+// 429. A timeout, a connection dropped after the request went out or a 5xx may hide a
+// delivered message, so such a call counts as sent, with a warning.
+// false when a call was not delivered for a reason that may pass: the scheduler then gives
+// its claim back. A refusal (chat blocked the bot, ...) counts as done.
+bool Bot::Send(const std::vector<Outgoing>& calls, Delivery delivery) {
   bool delivered = true;
   for (const Outgoing& call : calls) {
     for (int attempt = 1;; ++attempt) {
       CallResult r = api_.Call(call.method, call.body, std::chrono::seconds(10));
       if (r.status == CallStatus::kOk) break;
-      bool transient = r.status == CallStatus::kRateLimited || r.status == CallStatus::kNetwork ||
-                       r.status == CallStatus::kServer;
+      bool unsent = r.status == CallStatus::kRateLimited ||
+                    (r.status == CallStatus::kNetwork && !r.request_sent);
+      bool transient =
+          unsent || r.status == CallStatus::kNetwork || r.status == CallStatus::kServer;
+      if (delivery == Delivery::kAtMostOnce && transient && !unsent) {
+        core::LogWarn("telegram call may have been delivered; not repeated",
+                      {{"method", call.method},
+                       {"status", ToString(r.status)},
+                       {"http_status", Str(r.http_status)},
+                       {"description", r.description}});
+        break;
+      }
       if (!transient || attempt == 3 || Stopping()) {
         core::LogWarn("telegram call failed", {{"method", call.method},
                                                {"status", ToString(r.status)},
@@ -297,9 +317,9 @@ bool Bot::Send(const std::vector<Outgoing>& calls) {
 }
 
 // Claimed (committed) before sending: a crash in between loses a reminder rather than
-// sending it twice. What was not delivered — a send that failed for a passing reason, or
-// every claim left when a stop arrives — is given back, so the next round (of this bot or
-// of the one that takes over) sends it.
+// sending it twice (store.hpp: at most once). What was not delivered — a send that failed for a
+// passing reason, or every claim left when a stop arrives — is given back, so the next round (of
+// this bot or of the one that takes over) sends it.
 void Bot::RunScheduler() {
   try {
     ReleaseUnsent();
@@ -319,7 +339,7 @@ void Bot::SendReminders() {
   try {
     for (; next < claimed.size() && !Stopping(); ++next) {
       const DueReminder& r = claimed[next];
-      bool sent = Send({ReminderMessage(r)});
+      bool sent = Send({ReminderMessage(r)}, Delivery::kAtMostOnce);
       if (!sent) unsent_reminders_.push_back(r);
       core::LogInfo(sent ? "reminder sent" : "reminder not sent; will retry",
                     {{"task_id", Str(r.task_id)}, {"remind_at", r.remind_at}});
@@ -340,7 +360,7 @@ void Bot::SendDigests() {
   try {
     for (; next < claimed.size() && !Stopping(); ++next) {
       const DueDigest& d = claimed[next];
-      bool sent = Send({DigestMessage(db_, d)});
+      bool sent = Send({DigestMessage(db_, d)}, Delivery::kAtMostOnce);
       if (!sent) unsent_digests_.push_back(d.user.id);
       core::LogInfo(sent ? "digest sent" : "digest not sent; will retry",
                     {{"user_id", Str(d.user.id)}});

@@ -88,6 +88,12 @@ CallResult HttpCall::Finish(CURLcode code) {
   if (code != CURLE_OK) {
     r.status = CallStatus::kNetwork;
     r.description = error_[0] ? error_ : curl_easy_strerror(code);
+    // The error code alone cannot tell: CURLE_OPERATION_TIMEDOUT is a connect timeout as
+    // well as a lost answer. CURLINFO_REQUEST_SIZE counts the request bytes written in this
+    // transfer (0 after a failed resolve, connect or TLS handshake).
+    long request_size = 0;
+    curl_easy_getinfo(easy_.get(), CURLINFO_REQUEST_SIZE, &request_size);
+    r.request_sent = request_size > 0;
     return r;
   }
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &r.http_status);

@@ -1,4 +1,5 @@
-// The Bot API client against local sockets: the shutdown grace.
+// The Bot API client against local sockets: what a failed call says about whether its
+// request may have reached the server, and the shutdown grace.
 #include "tudushka/telegram/client.hpp"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -53,10 +54,28 @@ long Millis(Clock::duration d) {
 
 class TelegramClientTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(TelegramClientTest);
+  CPPUNIT_TEST(refusedConnectionWasNotSent);
+  CPPUNIT_TEST(timeoutAfterSendingMayHaveBeenDelivered);
   CPPUNIT_TEST(shutdownGraceCountsOnceForAllCalls);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  void refusedConnectionWasNotSent() {
+    LocalSocket closed(false);
+    BotApi api(closed.Url(), "1:x");
+    CallResult r = api.Call("sendMessage", "{}", std::chrono::seconds(2));
+    CPPUNIT_ASSERT(r.status == CallStatus::kNetwork);
+    CPPUNIT_ASSERT_MESSAGE(r.description, !r.request_sent);
+  }
+
+  void timeoutAfterSendingMayHaveBeenDelivered() {
+    LocalSocket silent(true);
+    BotApi api(silent.Url(), "1:x");
+    CallResult r = api.Call("sendMessage", "{\"chat_id\":1}", std::chrono::seconds(1));
+    CPPUNIT_ASSERT(r.status == CallStatus::kNetwork);
+    CPPUNIT_ASSERT_MESSAGE(r.description, r.request_sent);
+  }
+
   // The grace runs from the first time the stop is seen, not from each call's start: after
   // one stalled call used it up, the next one gives up at once.
   void shutdownGraceCountsOnceForAllCalls() {

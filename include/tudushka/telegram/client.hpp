@@ -17,7 +17,7 @@ namespace tudushka::telegram {
 // What a Bot API call came back as, sorted by what the caller must do about it.
 enum class CallStatus {
   kOk,            // ok:true; `result` holds the "result" member
-  kNetwork,       // no HTTP answer (refused, timeout, reset): retry with back-off
+  kNetwork,       // no HTTP answer (refused, timeout, reset): see request_sent
   kServer,        // 5xx or a body that is not Telegram's JSON shape: retry with back-off
   kRateLimited,   // 429: wait `retry_after` seconds
   kUnauthorized,  // 401/404: the token is wrong; retrying will not help
@@ -31,6 +31,10 @@ struct CallResult {
   std::string description;                   // Telegram's description or the curl error
   rapidjson::Document doc;                   // the whole parsed body when it was JSON
   const rapidjson::Value* result = nullptr;  // doc["result"] for kOk
+  // Whether the request may have reached the server. false only for a kNetwork failure
+  // before any byte of it was written (name resolution, connect or TLS handshake failed):
+  // a retry then cannot deliver it twice.
+  bool request_sent = true;
 };
 
 const char* ToString(CallStatus status);
