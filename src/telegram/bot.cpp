@@ -61,6 +61,7 @@ class Bot {
   int CheckToken();
   bool BecomeLeader();
   void PollOnce();
+  void FollowRestartedIds(std::int64_t offset, std::int64_t lowest);
   void ProcessOne(const rapidjson::Value& raw);
   void SkipUpdate(std::int64_t update_id);
   bool Send(const std::vector<Outgoing>& calls, Delivery delivery = Delivery::kReply);
@@ -85,6 +86,7 @@ class Bot {
   milliseconds backoff_{0};
   Clock::time_point next_schedule_{};
   Clock::time_point next_watchdog_{};
+  UpdateIdWatch id_watch_;
   // Claims taken but not delivered (a passing failure, or a stop before their turn), to be
   // given back. They stay here while the database is unreachable.
   std::vector<DueReminder> unsent_reminders_;
@@ -185,7 +187,8 @@ bool Bot::BecomeLeader() {
 
 void Bot::PollOnce() {
   auto started = Clock::now();
-  api_.StartPoll(ReadOffset(db_), config_.poll_timeout);
+  std::int64_t offset = ReadOffset(db_);
+  api_.StartPoll(offset, config_.poll_timeout);
   while (!Stopping() && !api_.WaitPoll(milliseconds(1000))) Tick();
   if (Stopping()) return api_.AbortPoll();
   CallResult r = api_.TakePoll();
@@ -212,10 +215,31 @@ void Bot::PollOnce() {
     bool early = config_.poll_timeout > 0 && Clock::now() - started < std::chrono::seconds(1);
     return Sleep(early ? std::max(config_.idle_delay, milliseconds(200)) : config_.idle_delay);
   }
+  std::vector<std::int64_t> ids;
+  for (const auto& update : r.result->GetArray()) {
+    if (update.IsObject() && update.HasMember("update_id") && update["update_id"].IsInt64())
+      ids.push_back(update["update_id"].GetInt64());
+  }
+  auto verdict = id_watch_.Judge(offset, ids);
+  if (verdict == UpdateIdWatch::Verdict::kRestarted)
+    FollowRestartedIds(offset, *std::min_element(ids.begin(), ids.end()));
   for (const auto& update : r.result->GetArray()) {
     if (Stopping()) break;  // finish the current update; the rest comes again after restart
     ProcessOne(update);
   }
+  // Nothing applied: polling again at once would spin if the server keeps answering so.
+  if (verdict == UpdateIdWatch::Verdict::kReplay) Sleep(milliseconds(1000));
+}
+
+// The batch's ids restarted below our offset: store its lowest id as the offset, so the
+// batch is processed now (each update moves the offset past itself) and later ones too.
+void Bot::FollowRestartedIds(std::int64_t offset, std::int64_t lowest) {
+  core::LogWarn("Telegram's update ids restarted below our offset; following them",
+                {{"offset", Str(offset)}, {"update_id", Str(lowest)}});
+  db_.InTransaction([&] {
+    LockOffset(db_);
+    SaveOffset(db_, lowest);
+  });
 }
 
 // Advances the offset past an update that cannot be applied, so it never blocks the loop.
@@ -450,6 +474,18 @@ int Bot::Run() {
 }
 
 }  // namespace
+
+UpdateIdWatch::Verdict UpdateIdWatch::Judge(std::int64_t offset,
+                                            const std::vector<std::int64_t>& update_ids) {
+  if (update_ids.empty()) return Verdict::kProcess;
+  if (*std::max_element(update_ids.begin(), update_ids.end()) >= offset) {
+    below_ = 0;
+    return Verdict::kProcess;
+  }
+  if (++below_ < kRepeats) return Verdict::kReplay;
+  below_ = 0;
+  return Verdict::kRestarted;
+}
 
 BotConfig ParseBotConfig(const core::Settings& s) {
   BotConfig c;
