@@ -45,12 +45,20 @@ enum class Delivery {
   kAtMostOnce,  // reminders, digests: retried only when Telegram cannot have got it
 };
 
+// Server-side TCP keepalive for the bot's session (ignored over a Unix socket). The poller
+// lock is a session-level advisory lock: when the network to a TCP-reached database drops,
+// the server would otherwise keep the dead session, and the lock with it, for the kernel's
+// default of about two hours, and a standby could not take over. With these the server
+// drops it after about 10 + 3 * 5 = 25 s of silence.
+const std::vector<std::string> kSessionKeepalive = {
+    "tcp_keepalives_idle=10", "tcp_keepalives_interval=5", "tcp_keepalives_count=3"};
+
 class Bot {
  public:
   explicit Bot(const BotConfig& config)
       : config_(config),
         api_(config.api_url, config.token),
-        db_(config.database_url, BotStatements()) {
+        db_(config.database_url, BotStatements(), {}, kSessionKeepalive) {
     api_.SetInterrupt(&Stopping);
   }
 
