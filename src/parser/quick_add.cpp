@@ -120,6 +120,10 @@ std::string IsoDate(local_days day) {
 bool Resolve(Collected c, const Resolver& r, QuickAdd* out) {
   if (!c.rrule.empty() && rrule::Validate(c.rrule).empty()) {
     out->recurrence = c.rrule;
+    // A series keeps the wall-clock time of its due on the rule's days, so "в 12 ночи"
+    // (the end of the day) would move to the next day only for the first occurrence:
+    // here it is 00:00 of the rule's days.
+    if (c.minute) *c.minute %= 24 * 60;
     if (!c.date && !c.from_now) c.date = r.FirstOccurrence(c.rrule, c.minute);
   }
   std::optional<local_days> due_day;

@@ -23,61 +23,76 @@ struct Entry {
   T value;
 };
 
-struct WeekdayWord {
-  std::string_view word;
-  int day;    // 0 = Monday .. 6 = Sunday
-  bool weak;  // also an ordinary word: needs a preposition or a following time
+// What a weekday word needs around it to count as a day. The forms of "среда" also mean
+// "environment" ("переменные среды", "тестовую среду", "в среде staging"), so they count
+// only after the preposition of their case, and "среда" only right before a time.
+enum class Need {
+  kNothing,     // "пятницу", "friday"
+  kLeadOrTime,  // also an ordinary word ("пн", "sun"): a preposition or a following time
+  kTime,        // среда: "среда 10:00"
+  kAccusative,  // среду: в/во/на ("в среду", "на следующую среду")
+  kGenitive,    // среды: до/с/со ("до среды")
+  kDative,      // среде: к/ко ("к среде"); "в среде" is never the day
 };
 
+struct WeekdayWord {
+  std::string_view word;
+  int day;  // 0 = Monday .. 6 = Sunday
+  Need need;
+};
+
+constexpr Need kStrong = Need::kNothing;
+constexpr Need kWeak = Need::kLeadOrTime;
+
 constexpr WeekdayWord kWeekdays[] = {
-    {"понедельник", 0, false},
-    {"понедельника", 0, false},
-    {"понедельнику", 0, false},
-    {"вторник", 1, false},
-    {"вторника", 1, false},
-    {"вторнику", 1, false},
-    {"среда", 2, false},
-    {"среду", 2, false},
-    {"среды", 2, false},
-    {"среде", 2, false},
-    {"четверг", 3, false},
-    {"четверга", 3, false},
-    {"четвергу", 3, false},
-    {"пятница", 4, false},
-    {"пятницу", 4, false},
-    {"пятницы", 4, false},
-    {"пятнице", 4, false},
-    {"суббота", 5, false},
-    {"субботу", 5, false},
-    {"субботы", 5, false},
-    {"субботе", 5, false},
-    {"воскресенье", 6, false},
-    {"воскресенья", 6, false},
-    {"воскресенью", 6, false},
-    {"пн", 0, true},
-    {"вт", 1, true},
-    {"ср", 2, true},
-    {"чт", 3, true},
-    {"пт", 4, true},
-    {"сб", 5, true},
-    {"вс", 6, true},
-    {"monday", 0, false},
-    {"tuesday", 1, false},
-    {"wednesday", 2, false},
-    {"thursday", 3, false},
-    {"friday", 4, false},
-    {"saturday", 5, false},
-    {"sunday", 6, false},
-    {"tue", 1, false},
-    {"tues", 1, false},
-    {"thu", 3, false},
-    {"thur", 3, false},
-    {"thurs", 3, false},
-    {"fri", 4, false},
-    {"mon", 0, true},
-    {"wed", 2, true},
-    {"sat", 5, true},
-    {"sun", 6, true},
+    {"понедельник", 0, kStrong},
+    {"понедельника", 0, kStrong},
+    {"понедельнику", 0, kStrong},
+    {"вторник", 1, kStrong},
+    {"вторника", 1, kStrong},
+    {"вторнику", 1, kStrong},
+    {"среда", 2, Need::kTime},
+    {"среду", 2, Need::kAccusative},
+    {"среды", 2, Need::kGenitive},
+    {"среде", 2, Need::kDative},
+    {"четверг", 3, kStrong},
+    {"четверга", 3, kStrong},
+    {"четвергу", 3, kStrong},
+    {"пятница", 4, kStrong},
+    {"пятницу", 4, kStrong},
+    {"пятницы", 4, kStrong},
+    {"пятнице", 4, kStrong},
+    {"суббота", 5, kStrong},
+    {"субботу", 5, kStrong},
+    {"субботы", 5, kStrong},
+    {"субботе", 5, kStrong},
+    {"воскресенье", 6, kStrong},
+    {"воскресенья", 6, kStrong},
+    {"воскресенью", 6, kStrong},
+    {"пн", 0, kWeak},
+    {"вт", 1, kWeak},
+    {"ср", 2, kWeak},
+    {"чт", 3, kWeak},
+    {"пт", 4, kWeak},
+    {"сб", 5, kWeak},
+    {"вс", 6, kWeak},
+    {"monday", 0, kStrong},
+    {"tuesday", 1, kStrong},
+    {"wednesday", 2, kStrong},
+    {"thursday", 3, kStrong},
+    {"friday", 4, kStrong},
+    {"saturday", 5, kStrong},
+    {"sunday", 6, kStrong},
+    {"tue", 1, kStrong},
+    {"tues", 1, kStrong},
+    {"thu", 3, kStrong},
+    {"thur", 3, kStrong},
+    {"thurs", 3, kStrong},
+    {"fri", 4, kStrong},
+    {"mon", 0, kWeak},
+    {"wed", 2, kWeak},
+    {"sat", 5, kWeak},
+    {"sun", 6, kWeak},
 };
 
 constexpr Entry<int> kWeekdayPlurals[] = {
@@ -128,6 +143,7 @@ constexpr int kAfternoon = 13 * 60;
 constexpr int kEvening = 19 * 60;
 constexpr int kNight = 21 * 60;
 constexpr int kNoon = 12 * 60;
+constexpr int kDayEnd = 24 * 60;  // "в 12 ночи": times from here on belong to the next day
 
 constexpr Entry<int> kTrailingDayParts[] = {
     {"утром", kMorning},       {"днем", kAfternoon},  {"вечером", kEvening}, {"morning", kMorning},
@@ -179,6 +195,8 @@ class Cursor {
   Cursor(const std::vector<Token>& tokens, size_t at) : tokens_(&tokens), start_(at), at_(at) {}
 
   size_t Consumed() const { return at_ - start_; }
+  size_t Position() const { return at_; }
+  const std::vector<Token>& Tokens() const { return *tokens_; }
   void Skip() { ++at_; }  // only after Word() returned a word
 
   std::string_view Word() const {
@@ -344,13 +362,14 @@ std::optional<NumericDate> ParseNumericDate(std::string_view w) {
 // ---- times ----
 
 // A Russian part of the day after an hour: "в 6 вечера" = 18:00. nullopt when the pair
-// makes no sense ("в 3 вечера").
+// makes no sense ("в 3 вечера"). "в 12 ночи" is the midnight that ends the day: hour 24
+// (kDayEnd), which resolves to 00:00 of the next day ("сегодня в 12 ночи" = tonight).
 std::optional<int> WithDayPart(int h, std::string_view part) {
   if (part == "утра" && h >= 1 && h <= 11) return h;
   if (part == "дня" && h == 12) return 12;
   if (part == "дня" && h >= 1 && h <= 6) return h + 12;
   if (part == "вечера" && h >= 4 && h <= 11) return h + 12;
-  if (part == "ночи" && h == 12) return 0;
+  if (part == "ночи" && h == 12) return kDayEnd / 60;
   if (part == "ночи" && h >= 1 && h <= 5) return h;
   if (part == "ночи" && h >= 9 && h <= 11) return h + 12;
   return std::nullopt;
@@ -619,13 +638,36 @@ bool Tonight(Cursor& c, const Context& ctx, Effect* e) {
   return true;
 }
 
+// Whether a weekday word after preposition `prep` ("" for none) and maybe a modifier
+// ("эту", "next", ...) counts as a day; `rest` reads what follows it.
+bool WeekdayFits(const WeekdayWord& word, std::string_view prep, bool modifier, Cursor rest) {
+  auto prep_is = [&](std::initializer_list<std::string_view> words) {
+    return std::find(words.begin(), words.end(), prep) != words.end();
+  };
+  switch (word.need) {
+    case Need::kNothing:
+      return true;
+    case Need::kLeadOrTime:
+      return !prep.empty() || modifier || TimeFollows(rest);
+    case Need::kTime:
+      return prep.empty() && !modifier && TimeFollows(rest);
+    case Need::kAccusative:
+      return prep_is({"в", "во", "на"});
+    case Need::kGenitive:
+      return prep_is({"до", "с", "со"});
+    case Need::kDative:
+      return prep_is({"к", "ко"});
+  }
+  return false;
+}
+
 bool Weekday(Cursor& c, const Context& ctx, Effect* e) {
-  bool lead = c.EatAnyOf(kDateLeads) || c.Eat({"в", "во"});
-  lead = c.Eat({"следующий", "следующую", "следующее", "этот", "эту", "это", "ближайший",
-                "ближайшую", "ближайшее", "next", "this", "coming"}) ||
-         lead;
+  std::string_view prep = c.Word();
+  if (!c.EatAnyOf(kDateLeads) && !c.Eat({"в", "во"})) prep = {};
+  bool modifier = c.Eat({"следующий", "следующую", "следующее", "этот", "эту", "это", "ближайший",
+                         "ближайшую", "ближайшее", "next", "this", "coming"});
   auto word = c.EatFrom(kWeekdays);
-  if (!word || (word->weak && !lead && !TimeFollows(c))) return false;
+  if (!word || !WeekdayFits(*word, prep, modifier, c)) return false;
   e->date = NextWeekday(ctx.today, word->day);
   ReadTrailingDayPart(c, e);
   return true;
@@ -674,10 +716,89 @@ bool NamedDate(Cursor& c, const Context& ctx, Effect* e) {
   return e->date.has_value();
 }
 
-bool TimeOfDay(Cursor& c, const Context&, Effect* e) {
+// Words after a number that make it a count or a measure, not an hour: "в 9 классе",
+// "в 10 раз", "к 10 числу", "at 10 stars" (units, months and numbers are checked too).
+constexpr std::string_view kCountWords[] = {
+    "раз",       "раза",     "класс",    "класса",   "классе",    "классы",  "классов", "курс",
+    "курса",     "курсе",    "этаж",     "этаже",    "этажа",     "году",    "годах",   "число",
+    "числа",     "числу",    "кабинет",  "кабинете", "аудитории", "комнате", "школе",   "группе",
+    "ряду",      "вагоне",   "палате",   "квартире", "подъезде",  "главе",   "серии",   "сезоне",
+    "г",         "кг",       "гр",       "км",       "м",         "см",      "мм",      "л",
+    "мл",        "шт",       "штук",     "штуки",    "руб",       "рублей",  "рубля",   "р",
+    "процентов", "процента", "градусов", "градуса",  "человек",   "часу",    "times",   "stars",
+    "star",      "percent",  "points",   "km",       "miles",     "kg",      "lbs",     "pounds",
+    "dollars",   "euros",    "degrees",  "people",   "pages",     "items",
+};
+
+// Whether what `c` reads turns the number just read (ending at `number_end`) into a count:
+// one of the words above, a unit, a month, another number, or a sign glued to it
+// ("9-й", "10%", "9/10").
+bool CountFollows(Cursor c, int number_end) {
+  const auto& tokens = c.Tokens();
+  if (c.Position() < tokens.size()) {
+    const Token& t = tokens[c.Position()];
+    if (t.kind == TokenKind::kPunct && t.start == number_end &&
+        std::string_view(",.;:!?)").find(t.text) == std::string_view::npos)
+      return true;
+  }
+  std::string_view w = c.Word();
+  return ToNumber(w) || Find(kUnits, w) || Find(kMonths, w) ||
+         std::find(std::begin(kCountWords), std::end(kCountWords), w) != std::end(kCountWords);
+}
+
+// "в 9", "к 18", "at 10": an hour on its own (no "часов", part of the day, am/pm or
+// minutes). Hours 1..7 are not read: "в 5" may be 05:00 or 17:00.
+bool ReadBareHour(Cursor& c, int* minute) {
+  if (!c.Eat({"в", "во", "к", "ко", "at", "by"}) && !c.EatPunct("@")) return false;
+  auto h = ToNumber(c.Word());
+  if (!h || (*h >= 1 && *h <= 7) || *h > 23) return false;
+  int number_end = c.Tokens()[c.Position()].end;
+  c.Skip();
+  if (CountFollows(c, number_end)) return false;
+  *minute = *h * 60;
+  return true;
+}
+
+// The rules that name a day, next to which a bare hour is a time: "завтра", "в пятницу",
+// "25 декабря", "25.12".
+constexpr bool (*kDayRules[])(Cursor&, const Context&, Effect*) = {RelativeDay, Weekday,
+                                                                   NumericDateRule, NamedDate};
+
+bool DayStartsAt(const Cursor& c, const Context& ctx) {
+  for (auto rule : kDayRules) {
+    Cursor k = c;
+    Effect ignored;
+    if (rule(k, ctx, &ignored) && k.Consumed() > 0) return true;
+  }
+  return false;
+}
+
+// Whether a day phrase ends right before token `end` (day phrases are at most ~6 tokens).
+bool DayEndsAt(const std::vector<Token>& tokens, size_t end, const Context& ctx) {
+  for (size_t from = end; from-- > 0 && end - from <= 8;) {
+    for (auto rule : kDayRules) {
+      Cursor k(tokens, from);
+      Effect ignored;
+      if (rule(k, ctx, &ignored) && from + k.Consumed() == end) return true;
+    }
+  }
+  return false;
+}
+
+bool TimeOfDay(Cursor& c, const Context& ctx, Effect* e) {
   e->kind = "time";
   int minute;
+  Cursor hour = c;
   if (ReadClock(c, &minute)) {
+    e->minute = minute;
+    return true;
+  }
+  // "завтра в 9", "в пятницу в 18", "at 9 tomorrow": a bare hour right next to a day.
+  if (Try(hour, [&](Cursor& k) {
+        return ReadBareHour(k, &minute) &&
+               (DayStartsAt(k, ctx) || DayEndsAt(k.Tokens(), hour.Position(), ctx));
+      })) {
+    c = hour;
     e->minute = minute;
     return true;
   }
@@ -877,7 +998,9 @@ bool Reminder(Cursor& c, const Context&, Effect* e) {
   c.Eat({"мне", "me"});
   int minute;
   if (ReadClock(c, &minute)) {
-    e->remind_minute = minute;
+    // A reminder comes before its due: "напомни в 12 ночи" is the midnight that starts
+    // the due day.
+    e->remind_minute = minute % kDayEnd;
     return true;
   }
   if (russian && !c.Eat({"за"})) return false;

@@ -23,7 +23,9 @@ struct Context {
 struct Effect {
   const char* kind = "date";  // span kind
   std::optional<date::local_days> date;
-  std::optional<int> minute;                     // local time of day, minutes after midnight
+  // Local time of day, minutes after midnight; 1440 and later ("в 12 ночи") is that time
+  // on the next day.
+  std::optional<int> minute;
   std::optional<std::chrono::minutes> from_now;  // exact offset: "через 2 часа"
   std::string rrule;                             // "" = none
   std::optional<int> remind_before;              // minutes before the due

@@ -39,12 +39,26 @@ long ParseNumber(const core::Settings& s, const char* key, long def, long min, l
   return v;
 }
 
+// How hard Bot::Send tries.
+enum class Delivery {
+  kReply,       // retried on any passing failure: a repeated reply does little harm
+  kAtMostOnce,  // reminders, digests: retried only when Telegram cannot have got it
+};
+
+// Server-side TCP keepalive for the bot's session (ignored over a Unix socket). The poller
+// lock is a session-level advisory lock: when the network to a TCP-reached database drops,
+// the server would otherwise keep the dead session, and the lock with it, for the kernel's
+// default of about two hours, and a standby could not take over. With these the server
+// drops it after about 10 + 3 * 5 = 25 s of silence.
+const std::vector<std::string> kSessionKeepalive = {
+    "tcp_keepalives_idle=10", "tcp_keepalives_interval=5", "tcp_keepalives_count=3"};
+
 class Bot {
  public:
   explicit Bot(const BotConfig& config)
       : config_(config),
         api_(config.api_url, config.token),
-        db_(config.database_url, BotStatements()) {
+        db_(config.database_url, BotStatements(), {}, kSessionKeepalive) {
     api_.SetInterrupt(&Stopping);
   }
 
@@ -55,10 +69,15 @@ class Bot {
   int CheckToken();
   bool BecomeLeader();
   void PollOnce();
+  void FollowRestartedIds(std::int64_t offset, std::int64_t lowest);
   void ProcessOne(const rapidjson::Value& raw);
   void SkipUpdate(std::int64_t update_id);
-  bool Send(const std::vector<Outgoing>& calls);
+  bool Send(const std::vector<Outgoing>& calls, Delivery delivery = Delivery::kReply);
   void RunScheduler();
+  void SendReminders();
+  void SendDigests();
+  bool HasUnsent() const { return !unsent_reminders_.empty() || !unsent_digests_.empty(); }
+  void ReleaseUnsent();
   void PingWatchdog();
   void Tick();
   void Sleep(milliseconds duration);
@@ -75,6 +94,11 @@ class Bot {
   milliseconds backoff_{0};
   Clock::time_point next_schedule_{};
   Clock::time_point next_watchdog_{};
+  UpdateIdWatch id_watch_;
+  // Claims taken but not delivered (a passing failure, or a stop before their turn), to be
+  // given back. They stay here while the database is unreachable.
+  std::vector<DueReminder> unsent_reminders_;
+  std::vector<std::int64_t> unsent_digests_;  // user ids
 };
 
 // systemd's watchdog (a no-op without NOTIFY_SOCKET); at most once a second.
@@ -171,7 +195,8 @@ bool Bot::BecomeLeader() {
 
 void Bot::PollOnce() {
   auto started = Clock::now();
-  api_.StartPoll(ReadOffset(db_), config_.poll_timeout);
+  std::int64_t offset = ReadOffset(db_);
+  api_.StartPoll(offset, config_.poll_timeout);
   while (!Stopping() && !api_.WaitPoll(milliseconds(1000))) Tick();
   if (Stopping()) return api_.AbortPoll();
   CallResult r = api_.TakePoll();
@@ -198,10 +223,31 @@ void Bot::PollOnce() {
     bool early = config_.poll_timeout > 0 && Clock::now() - started < std::chrono::seconds(1);
     return Sleep(early ? std::max(config_.idle_delay, milliseconds(200)) : config_.idle_delay);
   }
+  std::vector<std::int64_t> ids;
+  for (const auto& update : r.result->GetArray()) {
+    if (update.IsObject() && update.HasMember("update_id") && update["update_id"].IsInt64())
+      ids.push_back(update["update_id"].GetInt64());
+  }
+  auto verdict = id_watch_.Judge(offset, ids);
+  if (verdict == UpdateIdWatch::Verdict::kRestarted)
+    FollowRestartedIds(offset, *std::min_element(ids.begin(), ids.end()));
   for (const auto& update : r.result->GetArray()) {
     if (Stopping()) break;  // finish the current update; the rest comes again after restart
     ProcessOne(update);
   }
+  // Nothing applied: polling again at once would spin if the server keeps answering so.
+  if (verdict == UpdateIdWatch::Verdict::kReplay) Sleep(milliseconds(1000));
+}
+
+// The batch's ids restarted below our offset: store its lowest id as the offset, so the
+// batch is processed now (each update moves the offset past itself) and later ones too.
+void Bot::FollowRestartedIds(std::int64_t offset, std::int64_t lowest) {
+  core::LogWarn("Telegram's update ids restarted below our offset; following them",
+                {{"offset", Str(offset)}, {"update_id", Str(lowest)}});
+  db_.InTransaction([&] {
+    LockOffset(db_);
+    SaveOffset(db_, lowest);
+  });
 }
 
 // Advances the offset past an update that cannot be applied, so it never blocks the loop.
@@ -263,16 +309,30 @@ void Bot::ProcessOne(const rapidjson::Value& raw) {
 }
 
 // Replies are best effort: a few retries, then the loss is logged (the effect is committed).
-// false when a call failed for a reason that may pass (network, 5xx, 429): the scheduler
-// then gives its claim back. A refusal (chat blocked the bot, ...) counts as done.
-bool Bot::Send(const std::vector<Outgoing>& calls) {
+// Reminders and digests (kAtMostOnce) are retried only after a failure that certainly came
+// before the request reached Telegram: no connection (name resolution, connect, TLS) or a
+// 429. A timeout, a connection dropped after the request went out or a 5xx may hide a
+// delivered message, so such a call counts as sent, with a warning.
+// false when a call was not delivered for a reason that may pass: the scheduler then gives
+// its claim back. A refusal (chat blocked the bot, ...) counts as done.
+bool Bot::Send(const std::vector<Outgoing>& calls, Delivery delivery) {
   bool delivered = true;
   for (const Outgoing& call : calls) {
     for (int attempt = 1;; ++attempt) {
       CallResult r = api_.Call(call.method, call.body, std::chrono::seconds(10));
       if (r.status == CallStatus::kOk) break;
-      bool transient = r.status == CallStatus::kRateLimited || r.status == CallStatus::kNetwork ||
-                       r.status == CallStatus::kServer;
+      bool unsent = r.status == CallStatus::kRateLimited ||
+                    (r.status == CallStatus::kNetwork && !r.request_sent);
+      bool transient =
+          unsent || r.status == CallStatus::kNetwork || r.status == CallStatus::kServer;
+      if (delivery == Delivery::kAtMostOnce && transient && !unsent) {
+        core::LogWarn("telegram call may have been delivered; not repeated",
+                      {{"method", call.method},
+                       {"status", ToString(r.status)},
+                       {"http_status", Str(r.http_status)},
+                       {"description", r.description}});
+        break;
+      }
       if (!transient || attempt == 3 || Stopping()) {
         core::LogWarn("telegram call failed", {{"method", call.method},
                                                {"status", ToString(r.status)},
@@ -288,26 +348,90 @@ bool Bot::Send(const std::vector<Outgoing>& calls) {
   return delivered;
 }
 
+// Claimed (committed) before sending: a crash in between loses a reminder rather than
+// sending it twice (store.hpp: at most once). What was not delivered — a send that failed for a
+// passing reason, or every claim left when a stop arrives — is given back, so the next round (of
+// this bot or of the one that takes over) sends it.
 void Bot::RunScheduler() {
   try {
-    // Claimed (committed) before sending: a crash in between loses a reminder rather than
-    // sending it twice; a send that failed for a passing reason is released and retried.
-    for (const DueReminder& r : ClaimReminders(db_)) {
-      bool sent = Send({ReminderMessage(r)});
-      if (!sent) ReleaseReminder(db_, r.task_id, r.remind_at);
+    ReleaseUnsent();
+    if (!Stopping()) SendReminders();
+    if (!Stopping()) SendDigests();
+    ReleaseUnsent();
+  } catch (const db::Unavailable&) {
+    throw;  // the claims not given back stay listed until the database is back
+  } catch (const std::exception& e) {
+    core::LogError("scheduler failed", {{"error", e.what()}});
+  }
+}
+
+void Bot::SendReminders() {
+  std::vector<DueReminder> claimed = ClaimReminders(db_);
+  size_t next = 0;
+  try {
+    for (; next < claimed.size() && !Stopping(); ++next) {
+      const DueReminder& r = claimed[next];
+      bool sent = Send({ReminderMessage(r)}, Delivery::kAtMostOnce);
+      if (!sent) unsent_reminders_.push_back(r);
       core::LogInfo(sent ? "reminder sent" : "reminder not sent; will retry",
                     {{"task_id", Str(r.task_id)}, {"remind_at", r.remind_at}});
     }
-    for (const DueDigest& d : ClaimDigests(db_)) {
-      bool sent = Send({DigestMessage(db_, d)});
-      if (!sent) ReleaseDigest(db_, d.user.id);
+  } catch (...) {
+    unsent_reminders_.insert(unsent_reminders_.end(), claimed.begin() + next, claimed.end());
+    throw;
+  }
+  if (next < claimed.size())
+    core::LogInfo("stopping: claimed reminders given back",
+                  {{"count", Str(claimed.size() - next)}});
+  unsent_reminders_.insert(unsent_reminders_.end(), claimed.begin() + next, claimed.end());
+}
+
+void Bot::SendDigests() {
+  std::vector<DueDigest> claimed = ClaimDigests(db_);
+  size_t next = 0;
+  try {
+    for (; next < claimed.size() && !Stopping(); ++next) {
+      const DueDigest& d = claimed[next];
+      bool sent = Send({DigestMessage(db_, d)}, Delivery::kAtMostOnce);
+      if (!sent) unsent_digests_.push_back(d.user.id);
       core::LogInfo(sent ? "digest sent" : "digest not sent; will retry",
                     {{"user_id", Str(d.user.id)}});
     }
-  } catch (const db::Unavailable&) {
+  } catch (...) {
+    for (; next < claimed.size(); ++next) unsent_digests_.push_back(claimed[next].user.id);
     throw;
-  } catch (const std::exception& e) {
-    core::LogError("scheduler failed", {{"error", e.what()}});
+  }
+  if (next < claimed.size())
+    core::LogInfo("stopping: claimed digests given back", {{"count", Str(claimed.size() - next)}});
+  for (; next < claimed.size(); ++next) unsent_digests_.push_back(claimed[next].user.id);
+}
+
+// Gives the undelivered claims back. db::Unavailable leaves the rest listed for the next
+// try; any other failure drops that one claim (logged) so it cannot block the scheduler.
+void Bot::ReleaseUnsent() {
+  while (!unsent_reminders_.empty()) {
+    const DueReminder& r = unsent_reminders_.back();
+    try {
+      ReleaseReminder(db_, r.task_id, r.remind_at);
+    } catch (const db::Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {
+      core::LogError("could not give a reminder claim back; it will not be sent",
+                     {{"task_id", Str(r.task_id)}, {"error", e.what()}});
+    }
+    unsent_reminders_.pop_back();
+  }
+  while (!unsent_digests_.empty()) {
+    std::int64_t user_id = unsent_digests_.back();
+    try {
+      ReleaseDigest(db_, user_id);
+    } catch (const db::Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {
+      core::LogError("could not give a digest claim back; it will not be sent today",
+                     {{"user_id", Str(user_id)}, {"error", e.what()}});
+    }
+    unsent_digests_.pop_back();
   }
 }
 
@@ -321,6 +445,10 @@ int Bot::Run() {
   if (int code = CheckToken(); code != 0 || Stopping()) return code;
   while (!Stopping() && !fatal_) {
     try {
+      if (HasUnsent()) {  // left by a round that lost the database
+        if (!db_.IsOpen()) db_.Connect();
+        ReleaseUnsent();
+      }
       if (!leader_ && !BecomeLeader()) {
         Sleep(milliseconds(1000));
         continue;
@@ -341,11 +469,31 @@ int Bot::Run() {
     }
   }
   sd_notify(0, "STOPPING=1");
+  try {
+    ReleaseUnsent();
+  } catch (const std::exception& e) {
+    core::LogError("claimed reminders/digests could not be given back; they will not be sent",
+                   {{"reminders", Str(unsent_reminders_.size())},
+                    {"digests", Str(unsent_digests_.size())},
+                    {"error", e.what()}});
+  }
   core::LogInfo("tudushka-bot stopped", {{"exit_code", Str(exit_code_)}});
   return exit_code_;
 }
 
 }  // namespace
+
+UpdateIdWatch::Verdict UpdateIdWatch::Judge(std::int64_t offset,
+                                            const std::vector<std::int64_t>& update_ids) {
+  if (update_ids.empty()) return Verdict::kProcess;
+  if (*std::max_element(update_ids.begin(), update_ids.end()) >= offset) {
+    below_ = 0;
+    return Verdict::kProcess;
+  }
+  if (++below_ < kRepeats) return Verdict::kReplay;
+  below_ = 0;
+  return Verdict::kRestarted;
+}
 
 BotConfig ParseBotConfig(const core::Settings& s) {
   BotConfig c;

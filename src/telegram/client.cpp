@@ -58,7 +58,9 @@ HttpCall::HttpCall()
 int HttpCall::OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* call = static_cast<HttpCall*>(self);
   if (!call->interrupt_ || !call->interrupt_()) return 0;
-  return std::chrono::steady_clock::now() - call->started_ >= call->grace_ ? 1 : 0;
+  auto now = std::chrono::steady_clock::now();
+  if (!call->interrupted_at_) call->interrupted_at_ = now;
+  return now - *call->interrupted_at_ >= call->grace_ ? 1 : 0;
 }
 
 size_t HttpCall::OnData(char* data, size_t size, size_t n, void* self) {
@@ -71,7 +73,8 @@ size_t HttpCall::OnData(char* data, size_t size, size_t n, void* self) {
 void HttpCall::Prepare(const std::string& url, std::string body, std::chrono::seconds timeout) {
   body_ = std::move(body);
   response_.clear();
-  started_ = std::chrono::steady_clock::now();
+  if (interrupt_ && !interrupted_at_ && interrupt_())
+    interrupted_at_ = std::chrono::steady_clock::now();
   error_[0] = '\0';
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -85,6 +88,12 @@ CallResult HttpCall::Finish(CURLcode code) {
   if (code != CURLE_OK) {
     r.status = CallStatus::kNetwork;
     r.description = error_[0] ? error_ : curl_easy_strerror(code);
+    // The error code alone cannot tell: CURLE_OPERATION_TIMEDOUT is a connect timeout as
+    // well as a lost answer. CURLINFO_REQUEST_SIZE counts the request bytes written in this
+    // transfer (0 after a failed resolve, connect or TLS handshake).
+    long request_size = 0;
+    curl_easy_getinfo(easy_.get(), CURLINFO_REQUEST_SIZE, &request_size);
+    r.request_sent = request_size > 0;
     return r;
   }
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &r.http_status);

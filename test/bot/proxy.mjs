@@ -3,7 +3,7 @@
 //    served again, as Telegram does) and `timeout` (long polling: the request is held until
 //    a user update arrives), so a killed bot gets its unconfirmed updates back;
 //  - on demand it answers getUpdates with 429 + retry_after, or with a 500, or replays
-//    updates that were already confirmed;
+//    updates that were already confirmed; other methods with a 502 or a 429, or not at all;
 //  - tokens it does not know get Telegram's 401.
 // Every other request is forwarded unchanged. It records getUpdates calls (time, offset,
 // how many are in flight at once) and the bot's other calls.
@@ -40,6 +40,7 @@ export class Proxy {
     this.pending500 = 0;
     this.served500 = 0;
     this.failCalls = {};      // method -> how many of its next calls get a 502
+    this.limitCalls = {};     // method -> how many of its next calls get a 429 (retry_after 1)
     this.hangCalls = {};      // method -> how many of its next calls are never answered
     this.hung = [];
     this.history = [];        // every update pulled from the fake, in order
@@ -117,6 +118,12 @@ export class Proxy {
     if (this.failCalls[method] > 0) {
       this.failCalls[method]--;
       return send(res, 502, { ok: false, error_code: 502, description: 'Bad Gateway' });
+    }
+    if (this.limitCalls[method] > 0) {
+      this.limitCalls[method]--;
+      return send(res, 429, {
+        ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 },
+      });
     }
     const t = Date.now();
     const at = performance.now();

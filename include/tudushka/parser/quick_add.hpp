@@ -10,14 +10,19 @@
 //             evening/night ("tomorrow morning")
 //   weekdays  понедельник..воскресенье in any case form, monday..sunday, tue/thu/fri; "mon",
 //             "wed", "sat", "sun" and пн..вс are also ordinary words, so they count only after
-//             a preposition or right before a time ("standup mon 9am")
+//             a preposition or right before a time ("standup mon 9am"). "среда" also means
+//             "environment", so its forms count only with the preposition of their case:
+//             в/во/на среду, к/ко среде, до/с/со среды ("в эту среду", "на следующую
+//             среду" too), and "среда" only right before a time ("среда 10:00");
+//             "переменные среды", "тестовую среду", "в среде staging" stay text
 //   leads     a date may start with в/во/на/к/ко/до/с/со/by/on/from/starting and with
 //             следующий/этот/ближайший/next/this/coming; these words are consumed with it
 //   dates     25 декабря [2027 [года]], Dec 25[th][, 2027], 25 Dec, the 4th of July, 25.12,
 //             25.12.2027, 25.12.27, 25/12, 12/25, 2027-12-25, 25 числа
 //   times     18:00, в 18:00, к 18:00, at 6pm, @ 10:00, 9am, 6 pm, 9:30pm, в 6 вечера,
 //             в 9 утра, в 3 дня, в 2 часа ночи, в 18 часов, в полдень, at noon, утром, днём,
-//             вечером, in the morning/afternoon/evening, this morning/afternoon/evening
+//             вечером, in the morning/afternoon/evening, this morning/afternoon/evening;
+//             a bare hour next to a day: завтра в 9, в пятницу в 18, at 10 tomorrow
 //   relative  через 2 часа / 30 минут / полчаса / пару дней / 3 дня / неделю / месяц / год,
 //             in 3 days / 2 hours / 30 min / an hour / half an hour / a week / 3 months,
 //             на следующей неделе, next week, в следующем месяце, next month, на выходных,
@@ -42,7 +47,17 @@
 //   утром / in the morning = 09:00, днём / in the afternoon = 13:00, вечером / in the
 //   evening / tonight = 19:00, "tomorrow night" = 21:00, в полдень / noon = 12:00.
 //   "в 6 вечера" = 18:00, "в 3 дня" = 15:00, "в 2 ночи" = 02:00, "в 9 утра" = 09:00; Russian
-//   hours need "в"/"к" plus "час(а/ов)" or a part of the day ("в 2 раза" is no time).
+//   hours need "в"/"к" plus "час(а/ов)" or a part of the day ("в 2 раза" is no time), and
+//   English ones am/pm or minutes ("meet at 5" stays text). The exception is a bare hour
+//   (в/во/к/at/by/@ + 0 or 8..23) right before or after a day phrase (сегодня, завтра,
+//   послезавтра, a weekday, a date): "завтра в 9" = 09:00, "в пятницу в 18" = 18:00, "at
+//   10 tomorrow" = 10:00, read on a 24-hour clock. Hours 1..7 may mean either half of the
+//   day, so "завтра в 5" gives the date and leaves "в 5" in the title. A number is no hour
+//   when a unit, month, number, counted noun or glued sign follows ("завтра в 10 классе",
+//   "в 10 раз", "к 10 числу", "at 10 stars", "в 9-м часу").
+//   "в 12 ночи" is the midnight that ends the day: "сегодня в 12 ночи" = 00:00 tomorrow,
+//   "в пятницу в 12 ночи" = 00:00 on Saturday, alone = the coming midnight. In a reminder
+//   ("напомни в 12 ночи") and with a repeat rule it stays 00:00 of the day itself.
 //   "next week" / "на следующей неделе" = Monday of next week (a date); "next month" /
 //   "в следующем месяце" = the 1st of next month; "на выходных" / "this weekend" = the
 //   coming Saturday (today when it is Saturday).

@@ -4,13 +4,16 @@
 //   between polls (and while a long poll is waiting): due reminders and digests, watchdog.
 //
 // Exactly-once: an update's effect and the next offset commit together, and an update whose
-// id is below the stored offset is ignored, so a crash (kill -9) at any point neither loses
-// nor repeats an effect. Replies are sent after COMMIT: a crash in between loses the reply,
-// never doubles the task. Only the holder of a PostgreSQL advisory lock polls; others stand by.
+// id is below the stored offset is ignored (unless the ids restarted: UpdateIdWatch), so a
+// crash (kill -9) at any point neither loses nor repeats an effect. Replies are sent after
+// COMMIT: a crash in between loses the reply, never doubles the task. Only the holder of a
+// PostgreSQL advisory lock polls; others stand by.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tudushka/core/config.hpp"
 
@@ -40,6 +43,26 @@ BotConfig ParseBotConfig(const core::Settings& settings);
 // SIGTERM/SIGINT only set a flag (checked between updates and at least once a second);
 // SIGPIPE is ignored (libcurl and libpq see EPIPE instead).
 void InstallStopSignals();
+
+// Watches getUpdates batches for a restarted update-id sequence. Telegram answers with ids
+// at or above the offset it was sent, except when its numbering restarted: after a week
+// without updates the next id may be chosen at random, and another TELEGRAM_API_URL has
+// ids of its own. Every id would then be below the stored offset, and the bot would drop
+// the updates as replays forever. For each non-empty batch, given the offset its poll sent:
+//   kProcess    some id is at or above the offset (any below it are replays)
+//   kReplay     every id is below it: taken for a replay, ignored (the caller pauses)
+//   kRestarted  the kRepeats-th such batch in a row: the numbering restarted, so the
+//               caller moves the offset down to the batch and processes it
+// Polls that return nothing do not break a run; a batch with no readable id changes nothing.
+class UpdateIdWatch {
+ public:
+  enum class Verdict { kProcess, kReplay, kRestarted };
+  static constexpr int kRepeats = 3;
+  Verdict Judge(std::int64_t offset, const std::vector<std::int64_t>& update_ids);
+
+ private:
+  int below_ = 0;  // batches in a row entirely below their offset
+};
 
 // Runs until SIGTERM/SIGINT (returns 0) or a fatal problem: the token is rejected
 // (kExitConfig) or the bot cannot start (1).

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tudushka::telegram {
@@ -16,7 +17,7 @@ namespace tudushka::telegram {
 // What a Bot API call came back as, sorted by what the caller must do about it.
 enum class CallStatus {
   kOk,            // ok:true; `result` holds the "result" member
-  kNetwork,       // no HTTP answer (refused, timeout, reset): retry with back-off
+  kNetwork,       // no HTTP answer (refused, timeout, reset): see request_sent
   kServer,        // 5xx or a body that is not Telegram's JSON shape: retry with back-off
   kRateLimited,   // 429: wait `retry_after` seconds
   kUnauthorized,  // 401/404: the token is wrong; retrying will not help
@@ -30,6 +31,10 @@ struct CallResult {
   std::string description;                   // Telegram's description or the curl error
   rapidjson::Document doc;                   // the whole parsed body when it was JSON
   const rapidjson::Value* result = nullptr;  // doc["result"] for kOk
+  // Whether the request may have reached the server. false only for a kNetwork failure
+  // before any byte of it was written (name resolution, connect or TLS handshake failed):
+  // a retry then cannot deliver it twice.
+  bool request_sent = true;
 };
 
 const char* ToString(CallStatus status);
@@ -46,11 +51,13 @@ class HttpCall {
   CURL* handle() const { return easy_.get(); }
   // Turns the finished transfer into a CallResult.
   CallResult Finish(CURLcode code);
-  // Checked about once a second during a transfer: true aborts it (as kNetwork) once it has
-  // run for `grace`, so a stalled call cannot hold up a shutdown.
+  // Checked about once a second during a transfer: once `interrupt` has returned true,
+  // calls are aborted (as kNetwork) `grace` after the first time it was seen true, however
+  // many calls that spans, so stalled calls cannot hold up a shutdown.
   void SetInterrupt(std::function<bool()> interrupt, std::chrono::milliseconds grace) {
     interrupt_ = std::move(interrupt);
     grace_ = grace;
+    interrupted_at_.reset();
   }
 
  private:
@@ -64,7 +71,7 @@ class HttpCall {
   char error_[CURL_ERROR_SIZE] = {};
   std::function<bool()> interrupt_;
   std::chrono::milliseconds grace_{0};
-  std::chrono::steady_clock::time_point started_;
+  std::optional<std::chrono::steady_clock::time_point> interrupted_at_;
 };
 
 class BotApi {
@@ -75,7 +82,8 @@ class BotApi {
   BotApi& operator=(const BotApi&) = delete;
   ~BotApi();
 
-  // Blocking calls give up ~2 s after `interrupt` turns true (shutdown with a stalled server).
+  // Blocking calls give up ~2 s after `interrupt` is first seen true, counted once for all
+  // of them (shutdown with a stalled server).
   void SetInterrupt(const std::function<bool()>& interrupt) {
     sender_.SetInterrupt(interrupt, std::chrono::seconds(2));
   }
