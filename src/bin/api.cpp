@@ -73,9 +73,7 @@ int main(int argc, char** argv) {
     core::Config config = core::LoadConfig();
     core::SetLogLevel(config.log_level);
     if (migrate) return Migrate(config, sql_dir.empty() ? DefaultSqlDir(argv[0]) : sql_dir);
-    if (config.secret_key.empty())
-      throw core::ConfigError(
-          "TUDUSHKA_SECRET_KEY is not set: generate one with `tudushka-api --generate-key`");
+    core::ValidateForServing(config);  // BeginReload checks every reloaded configuration too
     server::PoolOptions options;
     options.pidfile = pidfile;
     // Shared by the workers forked from here on (freshness.hpp).

@@ -120,6 +120,12 @@ Config ParseConfig(const Settings& s) {
   return c;
 }
 
+void ValidateForServing(const Config& config) {
+  if (config.secret_key.empty())
+    throw ConfigError(
+        "TUDUSHKA_SECRET_KEY is not set: generate one with `tudushka-api --generate-key`");
+}
+
 Settings EnvironmentSettings() {
   Settings s;
   for (char** e = environ; *e; ++e) {

@@ -232,6 +232,7 @@ class Master {
     sd_notify(0, "RELOADING=1");
     try {
       core::Config next = options_.reload();
+      core::ValidateForServing(next);  // what a start would refuse, a reload refuses too
       if (next.socket != config_.socket)
         core::LogWarn("TUDUSHKA_SOCKET changed: takes effect on restart, not reload");
       next.socket = config_.socket;

@@ -16,6 +16,7 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(rejectsBadValuesNamingTheVariable);
   CPPUNIT_TEST(readsSettingsFiles);
   CPPUNIT_TEST(effectiveWorkersDefaultsToTwicePerCore);
+  CPPUNIT_TEST(servingNeedsASecretKey);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -93,6 +94,16 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(2 * static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), EffectiveWorkers(c));
     c.workers = 3;
     CPPUNIT_ASSERT_EQUAL(3, EffectiveWorkers(c));
+  }
+  void servingNeedsASecretKey() {
+    try {
+      ValidateForServing(ParseConfig({{"TUDUSHKA_WORKERS", "2"}}));
+      CPPUNIT_FAIL("a configuration without TUDUSHKA_SECRET_KEY was accepted for serving");
+    } catch (const ConfigError& e) {
+      CPPUNIT_ASSERT_MESSAGE(
+          e.what(), std::string(e.what()).find("TUDUSHKA_SECRET_KEY") != std::string::npos);
+    }
+    ValidateForServing(ParseConfig({{"TUDUSHKA_SECRET_KEY", std::string(64, 'a')}}));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);

@@ -203,6 +203,7 @@ std::string Show(const std::multiset<std::string>& labels) {
 class PoolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PoolTest);
   CPPUNIT_TEST(secondReloadDuringAReloadStartsOver);
+  CPPUNIT_TEST(reloadRefusesWhatAStartRefuses);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -230,6 +231,32 @@ class PoolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), std::string("{c}"), Show(now));
     CPPUNIT_ASSERT_EQUAL_MESSAGE("SIGTERM did not stop the master promptly\n" + pool.Log(), 0,
                                  pool.Stop(milliseconds(5000)));
+  }
+
+  void reloadRefusesWhatAStartRefuses() {
+    // No TUDUSHKA_SECRET_KEY: a start refuses it, so a reload keeps the old configuration
+    // (and still replaces the workers, with that configuration).
+    core::Config keyless = Labelled(1, "keyless");
+    keyless.secret_key.clear();
+    Pool pool(Labelled(2, "a"), {keyless});
+    CPPUNIT_ASSERT_MESSAGE("the pool never became ready: " + pool.Log(), pool.WaitReady());
+    std::set<pid_t> first = LiveChildren(pool.master());
+    CPPUNIT_ASSERT_EQUAL(0, kill(pool.master(), SIGHUP));
+    std::set<pid_t> now;
+    bool replaced = PollUntil(milliseconds(5000), [&] {
+      now = LiveChildren(pool.master());
+      if (now.size() != 2) return false;
+      for (pid_t p : now)
+        if (first.count(p) != 0) return false;
+      return pool.Log().find("msg=\"reload complete\"") != std::string::npos;
+    });
+    CPPUNIT_ASSERT_MESSAGE("the workers were not replaced\n" + pool.Log(), replaced);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), std::string("{a a}"), Show(pool.LiveLabels()));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.CountStarted("keyless"));
+    std::string log = pool.Log();
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("keeping the old configuration") != std::string::npos &&
+                                    log.find("TUDUSHKA_SECRET_KEY") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(PoolTest);

@@ -39,6 +39,11 @@ using Settings = std::map<std::string, std::string>;
 // Throws ConfigError naming the first bad variable.
 Config ParseConfig(const Settings& settings);
 
+// What running the API pool needs beyond ParseConfig's checks of each variable (a
+// TUDUSHKA_SECRET_KEY). Checked at start and on every reload (SIGHUP), so a reload cannot
+// bring in a configuration that a start would refuse. Throws ConfigError.
+void ValidateForServing(const Config& config);
+
 // The process environment as Settings (only TUDUSHKA_* and TELEGRAM_* keys).
 Settings EnvironmentSettings();
 
