@@ -66,14 +66,20 @@ void Connection::Connect() {
   if (!c || PQstatus(c) != CONNECTION_OK)
     throw Unavailable(
         "cannot connect to PostgreSQL: " + Trimmed(c ? PQerrorMessage(c) : "out of memory"), "");
-  for (const Statement* s : statements_) {
-    Check(PQprepare(c, s->name, s->sql, 0, nullptr));
-  }
-  for (const std::string& channel : channels_) {
-    std::unique_ptr<char, void (*)(void*)> quoted(
-        PQescapeIdentifier(c, channel.c_str(), channel.size()), &PQfreemem);
-    if (!quoted) throw Error("cannot quote channel name " + channel, "");
-    Check(PQexec(c, ("LISTEN " + std::string(quoted.get())).c_str()));
+  try {
+    for (const Statement* s : statements_) {
+      Check(PQprepare(c, s->name, s->sql, 0, nullptr));
+    }
+    for (const std::string& channel : channels_) {
+      std::unique_ptr<char, void (*)(void*)> quoted(
+          PQescapeIdentifier(c, channel.c_str(), channel.size()), &PQfreemem);
+      if (!quoted) throw Error("cannot quote channel name " + channel, "");
+      Check(PQexec(c, ("LISTEN " + std::string(quoted.get())).c_str()));
+    }
+  } catch (...) {
+    // Not half-prepared forever: closed, so that the next EnsureOpen connects again.
+    conn_.reset();
+    throw;
   }
   ++sessions_;
 }

@@ -112,7 +112,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Connects (or reconnects) and prepares every statement. Throws Unavailable.
+  // Connects (or reconnects) and prepares every statement. Throws Unavailable, or Error
+  // when a statement or LISTEN fails; either way the connection is then closed.
   void Connect();
   // Cheap liveness check before a request: notices a server-side close (one
   // poll(2), no round trip) and reconnects; hands every notification that arrived

@@ -1,0 +1,338 @@
+// db::Connection and db::Migrate against a fake PostgreSQL server: a thread that speaks
+// enough of the v3 protocol (startup, simple query, Parse/Bind/Describe/Execute/Sync) on a
+// unix socket in a temporary directory, answering each statement as the test says. It
+// records the startup parameters and every statement it is sent. No database, no port.
+#include <cppunit/extensions/HelperMacros.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tudushka/db/db.hpp"
+
+using namespace tudushka;
+
+namespace {
+
+class FakePostgres {
+ public:
+  enum class Answer { kOk, kEmpty, kError };
+  using Answerer = std::function<Answer(const std::string& sql)>;
+
+  FakePostgres() {
+    char dir[] = "/tmp/tudushka-fake-pg-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(dir) != nullptr);
+    dir_ = dir;
+    listen_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string path = dir_ + "/.s.PGSQL.5432";
+    CPPUNIT_ASSERT(path.size() < sizeof addr.sun_path);
+    path.copy(addr.sun_path, path.size());
+    CPPUNIT_ASSERT_EQUAL(0, bind(listen_, reinterpret_cast<sockaddr*>(&addr), sizeof addr));
+    CPPUNIT_ASSERT_EQUAL(0, listen(listen_, 4));
+    CPPUNIT_ASSERT_EQUAL(0, pipe(stop_));
+    thread_ = std::thread([this] { AcceptLoop(); });
+  }
+
+  ~FakePostgres() {
+    char c = 0;
+    if (write(stop_[1], &c, 1) != 1) std::abort();
+    thread_.join();
+    close(listen_);
+    close(stop_[0]);
+    close(stop_[1]);
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // A URL for it; `query` adds URL parameters ("a=b&c=d").
+  std::string Url(const std::string& query = "") const {
+    return "postgresql:///fake?host=" + dir_ + (query.empty() ? "" : "&" + query);
+  }
+
+  void SetAnswer(Answerer answer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    answer_ = std::move(answer);
+  }
+  // Every Parse and simple Query text, in order.
+  std::vector<std::string> Statements() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return statements_;
+  }
+  // The last connection's startup parameters (user, database, options, application_name...).
+  std::map<std::string, std::string> Startup() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return startup_;
+  }
+  int Connections() const { return connections_; }
+
+ private:
+  void AcceptLoop() {
+    for (;;) {
+      pollfd p[2] = {{listen_, POLLIN, 0}, {stop_[0], POLLIN, 0}};
+      if (poll(p, 2, -1) < 0) continue;
+      if (p[1].revents != 0) return;
+      int fd = accept4(listen_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      ++connections_;
+      Serve(fd);
+      close(fd);
+    }
+  }
+
+  // Reads exactly `n` bytes; false at end of stream or when the server is stopping.
+  bool Read(int fd, std::string* out, std::size_t n) {
+    out->clear();
+    while (out->size() < n) {
+      pollfd p[2] = {{fd, POLLIN, 0}, {stop_[0], POLLIN, 0}};
+      if (poll(p, 2, -1) < 0) continue;
+      if (p[1].revents != 0) return false;
+      char buf[4096];
+      ssize_t got = read(fd, buf, std::min(sizeof buf, n - out->size()));
+      if (got <= 0) return false;
+      out->append(buf, static_cast<std::size_t>(got));
+    }
+    return true;
+  }
+
+  static std::uint32_t Int32(const std::string& s, std::size_t at) {
+    return (std::uint32_t(std::uint8_t(s[at])) << 24) |
+           (std::uint32_t(std::uint8_t(s[at + 1])) << 16) |
+           (std::uint32_t(std::uint8_t(s[at + 2])) << 8) | std::uint32_t(std::uint8_t(s[at + 3]));
+  }
+  static std::string Be32(std::uint32_t v) {
+    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  }
+  static std::string Be16(std::uint16_t v) { return {char(v >> 8), char(v)}; }
+  static std::string Z(const std::string& s) { return s + '\0'; }
+
+  static void Send(int fd, char type, const std::string& body = "") {
+    std::string m = std::string(1, type) + Be32(static_cast<std::uint32_t>(body.size() + 4)) + body;
+    if (write(fd, m.data(), m.size()) != static_cast<ssize_t>(m.size())) return;
+  }
+
+  static bool IsSelect(const std::string& sql) {
+    std::string head;
+    for (char c : sql) {
+      if (std::isspace(static_cast<unsigned char>(c)) && head.empty()) continue;
+      if (!std::isalpha(static_cast<unsigned char>(c))) break;
+      head += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return head == "SELECT";
+  }
+
+  Answer AnswerFor(const std::string& sql) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return answer_ ? answer_(sql) : Answer::kOk;
+  }
+
+  // Sends the answer to one statement; false when it was an error.
+  bool Result(int fd, const std::string& sql, bool describe_rows) {
+    switch (AnswerFor(sql)) {
+      case Answer::kEmpty:
+        Send(fd, 'I');
+        return true;
+      case Answer::kError:
+        Send(fd, 'E',
+             Z("SERROR") + Z("VERROR") + Z("C42P01") + Z("Mrelation \"missing\" does not exist") +
+                 std::string(1, '\0'));
+        return false;
+      case Answer::kOk:
+        break;
+    }
+    if (IsSelect(sql)) {
+      if (describe_rows)
+        Send(fd, 'T',
+             Be16(1) + Z("?column?") + Be32(0) + Be16(0) + Be32(25) + Be16(0xffff) +
+                 Be32(0xffffffff) + Be16(0));
+      Send(fd, 'C', Z("SELECT 0"));
+    } else {
+      Send(fd, 'C', Z("OK"));
+    }
+    return true;
+  }
+
+  void Serve(int fd) {
+    std::string head, body;
+    for (;;) {  // startup: SSL or GSS requests are declined, then the startup packet
+      if (!Read(fd, &head, 4) || !Read(fd, &body, Int32(head, 0) - 4)) return;
+      std::uint32_t code = Int32(body, 0);
+      if (code == 80877103 || code == 80877104) {
+        if (write(fd, "N", 1) != 1) return;
+        continue;
+      }
+      std::map<std::string, std::string> params;
+      std::size_t at = 4;
+      while (at < body.size() && body[at] != '\0') {
+        std::string key = body.c_str() + at;
+        at += key.size() + 1;
+        std::string value = body.c_str() + at;
+        at += value.size() + 1;
+        params[key] = value;
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      startup_ = params;
+      break;
+    }
+    Send(fd, 'R', Be32(0));
+    for (auto [k, v] : {std::pair<const char*, const char*>{"server_version", "15.0"},
+                        {"server_encoding", "UTF8"},
+                        {"client_encoding", "UTF8"},
+                        {"standard_conforming_strings", "on"},
+                        {"integer_datetimes", "on"},
+                        {"DateStyle", "ISO, MDY"},
+                        {"TimeZone", "UTC"}})
+      Send(fd, 'S', Z(k) + Z(v));
+    Send(fd, 'K', Be32(4242) + Be32(1));
+    Send(fd, 'Z', "I");
+
+    std::map<std::string, std::string> prepared;  // name -> sql
+    std::string portal_sql;
+    bool failed = false;  // an error in an extended-protocol batch: skip until Sync
+    for (;;) {
+      std::string type;
+      if (!Read(fd, &type, 1) || !Read(fd, &head, 4) || !Read(fd, &body, Int32(head, 0) - 4))
+        return;
+      switch (type[0]) {
+        case 'Q': {
+          std::string sql = body.c_str();
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            statements_.push_back(sql);
+          }
+          Result(fd, sql, true);
+          Send(fd, 'Z', "I");
+          break;
+        }
+        case 'P': {
+          std::string name = body.c_str();
+          std::string sql = body.c_str() + name.size() + 1;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            statements_.push_back(sql);
+          }
+          if (failed) break;
+          if (AnswerFor(sql) == Answer::kError) {
+            failed = !Result(fd, sql, false);
+          } else {
+            prepared[name] = sql;
+            Send(fd, '1');
+          }
+          break;
+        }
+        case 'B':
+          if (failed) break;
+          portal_sql = prepared[body.c_str() + std::string(body.c_str()).size() + 1];
+          Send(fd, '2');
+          break;
+        case 'D':
+          if (failed) break;
+          if (body[0] == 'S') Send(fd, 't', Be16(0));
+          Send(fd, 'n');
+          break;
+        case 'E':
+          if (failed) break;
+          failed = !Result(fd, portal_sql, false);
+          break;
+        case 'S':
+          failed = false;
+          Send(fd, 'Z', "I");
+          break;
+        case 'C':
+          if (!failed) Send(fd, '3');
+          break;
+        case 'X':
+          return;
+        default:  // 'H' (Flush) and anything else: no answer
+          break;
+      }
+    }
+  }
+
+  std::string dir_;
+  int listen_ = -1;
+  int stop_[2] = {-1, -1};
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  Answerer answer_;
+  std::vector<std::string> statements_;
+  std::map<std::string, std::string> startup_;
+  std::atomic<int> connections_{0};
+};
+
+const db::Statement kGood{"good", "SELECT 1"};
+const db::Statement kMissing{"missing", "SELECT * FROM missing"};
+
+int Count(const std::vector<std::string>& all, const std::string& item) {
+  int n = 0;
+  for (const std::string& s : all) n += s == item;
+  return n;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+class DbTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(DbTest);
+  CPPUNIT_TEST(connectsAndPrepares);
+  CPPUNIT_TEST(failedPrepareClosesTheConnection);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void connectsAndPrepares() {
+    FakePostgres pg;
+    db::Connection conn(pg.Url(), {&kGood}, {"changes"});
+    conn.Connect();
+    CPPUNIT_ASSERT(conn.IsOpen());
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), conn.sessions());
+    CPPUNIT_ASSERT_EQUAL(1, Count(pg.Statements(), "SELECT 1"));
+    CPPUNIT_ASSERT_EQUAL(1, Count(pg.Statements(), "LISTEN \"changes\""));
+    CPPUNIT_ASSERT_EQUAL(0, conn.Exec("good").Rows());
+  }
+
+  void failedPrepareClosesTheConnection() {
+    // An error that is not about the connection (here: a missing table) while preparing.
+    // The connection must not stay open half-prepared: the next EnsureOpen connects again.
+    FakePostgres pg;
+    pg.SetAnswer([](const std::string& sql) {
+      return Contains(sql, "missing") ? FakePostgres::Answer::kError : FakePostgres::Answer::kOk;
+    });
+    db::Connection conn(pg.Url(), {&kGood, &kMissing});
+    try {
+      conn.Connect();
+      CPPUNIT_FAIL("Connect did not throw for a statement the server rejected");
+    } catch (const db::Unavailable& e) {
+      CPPUNIT_FAIL(std::string("a rejected statement is no lost connection: ") + e.what());
+    } catch (const db::Error& e) {
+      CPPUNIT_ASSERT_EQUAL(std::string("42P01"), e.sqlstate());
+    }
+    CPPUNIT_ASSERT_MESSAGE("the half-prepared connection is still open", !conn.IsOpen());
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), conn.sessions());
+
+    pg.SetAnswer(nullptr);  // the table exists now
+    conn.EnsureOpen([](std::string_view, std::string_view) {});
+    CPPUNIT_ASSERT(conn.IsOpen());
+    CPPUNIT_ASSERT_EQUAL(2, pg.Connections());
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), conn.sessions());
+    CPPUNIT_ASSERT_EQUAL(2, Count(pg.Statements(), "SELECT * FROM missing"));
+    conn.Exec("missing");
+  }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(DbTest);
