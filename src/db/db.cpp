@@ -46,21 +46,42 @@ Connection::Connection(std::string url, std::vector<const Statement*> statements
     : url_(std::move(url)),
       statements_(std::move(statements)),
       channels_(std::move(channels)),
-      // Timestamps come back in UTC ISO form whatever the server's defaults are. Generic
-      // plans: our statements are planned once per connection instead of on every call
-      // (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the planner
-      // would otherwise re-plan each execution).
-      options_(
-          "-c TimeZone=UTC -c DateStyle=ISO -c plan_cache_mode=force_generic_plan "
-          "-c client_min_messages=warning"),
+      // Generic plans: our statements are planned once per connection instead of on every
+      // call (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the
+      // planner would otherwise re-plan each execution). Defaults: the URL may change them.
+      default_options_("-c plan_cache_mode=force_generic_plan -c client_min_messages=warning"),
+      // Timestamps come back in UTC ISO form whatever the server's defaults are (Result
+      // reads them so): these, and the caller's settings, win over the URL's.
+      required_options_("-c TimeZone=UTC -c DateStyle=ISO"),
       conn_(nullptr, &PQfinish) {
-  for (const std::string& s : settings) options_ += " -c " + s;
+  for (const std::string& s : settings) required_options_ += " -c " + s;
+}
+
+// libpq's "options" for the session: our defaults, then the URL's own (else PGOPTIONS, as
+// libpq would use), then the settings we need. The server applies them in order, so for a
+// setting named twice the later one wins.
+std::string Connection::SessionOptions() const {
+  std::string theirs;
+  char* error = nullptr;
+  if (PQconninfoOption* parsed = PQconninfoParse(url_.c_str(), &error)) {
+    for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o)
+      if (std::string_view(o->keyword) == "options" && o->val != nullptr) theirs = o->val;
+    PQconninfoFree(parsed);
+  }
+  PQfreemem(error);  // a plain database name is no connection string: no options of its own
+  if (theirs.empty() && std::getenv("PGOPTIONS") != nullptr) theirs = std::getenv("PGOPTIONS");
+  return default_options_ + (theirs.empty() ? "" : " " + theirs) + " " + required_options_;
 }
 
 void Connection::Connect() {
   conn_.reset();
-  const char* keys[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
-  const char* values[] = {url_.c_str(), "3", "tudushka", options_.c_str(), nullptr};
+  // libpq takes the last value of a keyword, and the URL's fields (dbname is expanded) sit
+  // where dbname is: our defaults come before it so that the URL's settings win, the
+  // merged options after it so that neither side's are lost.
+  std::string options = SessionOptions();
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", "options",
+                        nullptr};
+  const char* values[] = {"3", "tudushka", url_.c_str(), options.c_str(), nullptr};
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   conn_.reset(c);
   if (!c || PQstatus(c) != CONNECTION_OK)

@@ -293,6 +293,8 @@ class DbTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(DbTest);
   CPPUNIT_TEST(connectsAndPrepares);
   CPPUNIT_TEST(failedPrepareClosesTheConnection);
+  CPPUNIT_TEST(urlSettingsWinOverDefaults);
+  CPPUNIT_TEST(urlConnectTimeoutIsUsed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -333,6 +335,54 @@ class DbTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), conn.sessions());
     CPPUNIT_ASSERT_EQUAL(2, Count(pg.Statements(), "SELECT * FROM missing"));
     conn.Exec("missing");
+  }
+
+  void urlSettingsWinOverDefaults() {
+    FakePostgres pg;
+    const std::vector<std::string> ours = {"tudushka.client_announces=on"};
+    {
+      db::Connection conn(pg.Url(), {}, {}, ours);
+      conn.Connect();
+      auto startup = pg.Startup();
+      if (std::getenv("PGAPPNAME") == nullptr)
+        CPPUNIT_ASSERT_EQUAL(std::string("tudushka"), startup["application_name"]);
+      std::string options = startup["options"];
+      for (const char* part :
+           {"-c TimeZone=UTC", "-c DateStyle=ISO", "-c plan_cache_mode=force_generic_plan",
+            "-c tudushka.client_announces=on"})
+        CPPUNIT_ASSERT_MESSAGE(options + " lacks " + part, Contains(options, part));
+    }
+    {
+      // The URL sets its own application name and server settings: one of ours it may
+      // change (plan_cache_mode), one it may not (TimeZone), one we never set.
+      db::Connection conn(pg.Url("application_name=mine&options=-c%20statement_timeout%3D5s%20"
+                                 "-c%20plan_cache_mode%3Dauto%20-c%20TimeZone%3DEurope/Moscow"),
+                          {}, {}, ours);
+      conn.Connect();
+      auto startup = pg.Startup();
+      CPPUNIT_ASSERT_EQUAL(std::string("mine"), startup["application_name"]);
+      std::string options = startup["options"];
+      CPPUNIT_ASSERT_MESSAGE(options, Contains(options, "-c statement_timeout=5s"));
+      CPPUNIT_ASSERT_MESSAGE(options, Contains(options, "-c tudushka.client_announces=on"));
+      // The server applies options in order: the later of two values wins.
+      CPPUNIT_ASSERT_MESSAGE(options, options.find("plan_cache_mode=auto") >
+                                          options.find("plan_cache_mode=force_generic_plan"));
+      CPPUNIT_ASSERT_MESSAGE(options,
+                             options.find("TimeZone=UTC") > options.find("TimeZone=Europe/Moscow"));
+    }
+  }
+
+  void urlConnectTimeoutIsUsed() {
+    // libpq rejects a connect_timeout that is no integer: that it complains shows the
+    // URL's value is the one used, not our default of 3.
+    FakePostgres pg;
+    db::Connection conn(pg.Url("connect_timeout=soon"));
+    try {
+      conn.Connect();
+      CPPUNIT_FAIL("the URL's connect_timeout was not used");
+    } catch (const db::Unavailable& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.what(), Contains(e.what(), "connect_timeout"));
+    }
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(DbTest);

@@ -114,6 +114,8 @@ class Connection {
 
   // Connects (or reconnects) and prepares every statement. Throws Unavailable, or Error
   // when a statement or LISTEN fails; either way the connection is then closed.
+  // TUDUSHKA_DATABASE_URL's own settings (connect_timeout, application_name, options) win
+  // over our defaults; its "options" are kept, followed by the server settings we need.
   void Connect();
   // Cheap liveness check before a request: notices a server-side close (one
   // poll(2), no round trip) and reconnects; hands every notification that arrived
@@ -161,7 +163,10 @@ class Connection {
   std::string url_;
   std::vector<const Statement*> statements_;
   std::vector<std::string> channels_;
-  std::string options_;  // libpq "options": the session's server settings
+  std::string SessionOptions() const;
+
+  std::string default_options_;   // server settings the URL's "options" may override
+  std::string required_options_;  // server settings that win over the URL's
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
   std::uint64_t sessions_ = 0;
 };
