@@ -3,10 +3,11 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace tudushka::db {
 namespace {
@@ -20,6 +21,18 @@ std::string Trimmed(const char* message) {
   std::string s = message ? message : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+std::string ReadMigration(const std::filesystem::path& file) {
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  std::string sql;
+  char buffer[8192];
+  while (in && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) sql.append(buffer, in.gcount());
+  if (!in.is_open() || in.bad())
+    throw Error("cannot read " + file.string() + ": " + std::strerror(errno != 0 ? errno : EIO),
+                "");
+  return sql;
 }
 
 }  // namespace
@@ -153,6 +166,7 @@ Result Connection::Check(PGresult* r) {
     message = Trimmed(PQresultErrorMessage(r));
   }
   if (message.empty() && conn_) message = Trimmed(PQerrorMessage(conn_.get()));
+  if (message.empty()) message = std::string("unexpected result ") + PQresStatus(status);
   if (!r || !conn_ || PQstatus(conn_.get()) != CONNECTION_OK || IsConnectionState(state))
     throw Unavailable("database connection lost: " + message, state);
   if (state == "23505") throw UniqueViolation(message, state);
@@ -181,7 +195,9 @@ Result Connection::Exec(const char* statement, const std::vector<Param>& params)
 
 Result Connection::Run(const std::string& sql) {
   if (!IsOpen()) throw Unavailable("database connection is closed", "");
-  return Check(PQexec(conn_.get(), sql.c_str()));
+  PGresult* r = PQexec(conn_.get(), sql.c_str());
+  if (r && PQresultStatus(r) == PGRES_EMPTY_QUERY) return Result(r);  // nothing to run
+  return Check(r);
 }
 
 void Connection::Rollback() noexcept {
@@ -215,12 +231,10 @@ int Migrate(Connection& conn, const std::string& dir, void (*progress)(const std
       if (version.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
         throw Error("migration file name must be NNN_lowercase_name.sql: " + file.string(), "");
       if (!conn.Run("SELECT 1 FROM schema_migrations WHERE version = " + quoted).Empty()) continue;
-      std::ifstream in(file);
-      std::stringstream sql;
-      sql << in.rdbuf();
+      std::string sql = ReadMigration(file);
       progress("applying " + file.filename().string());
       conn.InTransaction([&] {
-        conn.Run(sql.str());
+        conn.Run(sql);  // an empty (or comments-only) file is a migration that does nothing
         conn.Run("INSERT INTO schema_migrations (version) VALUES (" + quoted + ")");
       });
       ++applied;

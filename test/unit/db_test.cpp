@@ -276,6 +276,7 @@ class FakePostgres {
 
 const db::Statement kGood{"good", "SELECT 1"};
 const db::Statement kMissing{"missing", "SELECT * FROM missing"};
+const db::Statement kEmptyStatement{"empty", ""};
 
 int Count(const std::vector<std::string>& all, const std::string& item) {
   int n = 0;
@@ -287,6 +288,21 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// Answers a statement whose text is only whitespace and "--" comments as the server does.
+FakePostgres::Answer EmptyWhenBlank(const std::string& sql) {
+  bool blank = true, comment = false;
+  for (char c : sql) {
+    if (c == '\n') comment = false;
+    if (comment || std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == '-') {
+      comment = true;  // good enough for the test files: "--" starts every comment line
+      continue;
+    }
+    blank = false;
+  }
+  return blank ? FakePostgres::Answer::kEmpty : FakePostgres::Answer::kOk;
+}
+
 }  // namespace
 
 class DbTest : public CppUnit::TestFixture {
@@ -295,7 +311,30 @@ class DbTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(failedPrepareClosesTheConnection);
   CPPUNIT_TEST(urlSettingsWinOverDefaults);
   CPPUNIT_TEST(urlConnectTimeoutIsUsed);
+  CPPUNIT_TEST(emptyResultNamesItsStatus);
+  CPPUNIT_TEST(emptyMigrationsAreRecorded);
+  CPPUNIT_TEST(unreadableMigrationIsNamed);
   CPPUNIT_TEST_SUITE_END();
+
+  std::string dir_;
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name) << text;
+    return dir_ + "/" + name;
+  }
+
+  static void Quiet(const std::string&) {}
+
+ public:
+  void setUp() override {
+    char dir[] = "/tmp/tudushka-db-test-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(dir) != nullptr);
+    dir_ = dir;
+  }
+  void tearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
 
  public:
   void connectsAndPrepares() {
@@ -383,6 +422,63 @@ class DbTest : public CppUnit::TestFixture {
     } catch (const db::Unavailable& e) {
       CPPUNIT_ASSERT_MESSAGE(e.what(), Contains(e.what(), "connect_timeout"));
     }
+  }
+
+  void emptyResultNamesItsStatus() {
+    // The server answers an empty statement with EmptyQueryResponse, which carries no
+    // message: the error names the result status instead of being empty.
+    FakePostgres pg;
+    pg.SetAnswer(EmptyWhenBlank);
+    db::Connection conn(pg.Url(), {&kEmptyStatement});
+    conn.Connect();
+    try {
+      conn.Exec("empty");
+      CPPUNIT_FAIL("an empty query result was taken for a success");
+    } catch (const db::Error& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.what(), Contains(e.what(), "PGRES_EMPTY_QUERY"));
+    }
+    CPPUNIT_ASSERT_EQUAL(0, conn.Run("-- nothing to do\n").Rows());  // plain SQL: a no-op
+  }
+
+  void emptyMigrationsAreRecorded() {
+    FakePostgres pg;
+    pg.SetAnswer(EmptyWhenBlank);
+    WriteFile("001_first.sql", "CREATE TABLE first (x int);\n");
+    WriteFile("002_empty.sql", "");
+    WriteFile("003_comments.sql", "-- reserved\n-- for later\n");
+    db::Connection conn(pg.Url());
+    conn.Connect();
+    CPPUNIT_ASSERT_EQUAL(3, db::Migrate(conn, dir_, Quiet));
+    auto statements = pg.Statements();
+    for (const char* version : {"001_first", "002_empty", "003_comments"})
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(
+          version, 1,
+          Count(statements,
+                std::string("INSERT INTO schema_migrations (version) VALUES ('") + version + "')"));
+  }
+
+  void unreadableMigrationIsNamed() {
+    FakePostgres pg;
+    db::Connection conn(pg.Url());
+    conn.Connect();
+    std::filesystem::create_symlink(dir_ + "/nowhere", dir_ + "/001_gone.sql");
+    try {
+      db::Migrate(conn, dir_, Quiet);
+      CPPUNIT_FAIL("a migration that cannot be read was applied");
+    } catch (const db::Error& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.what(), Contains(e.what(), "cannot read " + dir_ + "/001_gone.sql"));
+    }
+    std::filesystem::remove(dir_ + "/001_gone.sql");
+    std::filesystem::create_directory(dir_ + "/001_folder.sql");
+    try {
+      db::Migrate(conn, dir_, Quiet);
+      CPPUNIT_FAIL("a directory named like a migration was applied");
+    } catch (const db::Error& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.what(),
+                             Contains(e.what(), "cannot read " + dir_ + "/001_folder.sql"));
+    }
+    for (const std::string& s : pg.Statements())
+      CPPUNIT_ASSERT_MESSAGE("recorded: " + s, !Contains(s, "INSERT INTO schema_migrations"));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(DbTest);

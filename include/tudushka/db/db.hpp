@@ -132,7 +132,8 @@ class Connection {
   // Runs a prepared statement. Throws UniqueViolation, Unavailable or Error.
   Result Exec(const char* statement, std::initializer_list<Param> params = {});
   Result Exec(const char* statement, const std::vector<Param>& params);
-  // Runs plain SQL (may hold several statements; migrations, BEGIN/COMMIT).
+  // Runs plain SQL (may hold several statements; migrations, BEGIN/COMMIT). SQL with no
+  // statement in it (empty, or only comments) does nothing and returns an empty Result.
   Result Run(const std::string& sql);
 
   // Runs `body` inside BEGIN/COMMIT; rolls back if it throws.
