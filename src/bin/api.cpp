@@ -47,37 +47,38 @@ int Migrate(const tudushka::core::Config& config, const std::string& dir) {
 
 int main(int argc, char** argv) {
   using namespace tudushka;
-  std::string pidfile, sql_dir;
-  bool migrate = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--migrate") {
-      migrate = true;
-    } else if ((arg == "--sql-dir" || arg == "--pidfile") && i + 1 < argc) {
-      (arg == "--sql-dir" ? sql_dir : pidfile) = argv[++i];
-    } else if (arg == "--generate-key") {
+  core::ApiArguments args;
+  try {
+    args = core::ParseApiArguments(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const core::UsageError& e) {
+    std::cerr << "tudushka-api: " << e.what() << "\n" << kUsage;
+    return 2;
+  }
+  using Action = core::ApiArguments::Action;
+  switch (args.action) {
+    case Action::kGenerateKey:
       core::InitCrypto();
       std::cout << core::HexEncode(core::RandomBytes(32)) << "\n";
       return 0;
-    } else if (arg == "--version") {
+    case Action::kVersion:
       std::cout << "tudushka-api " TUDUSHKA_VERSION "\n";
       return 0;
-    } else {
-      std::cerr << (arg == "--help" || arg == "-h" ? "" : "unknown argument: " + arg + "\n")
-                << kUsage;
-      return arg == "--help" || arg == "-h" ? 0 : 2;
-    }
+    case Action::kHelp:
+      std::cerr << kUsage;
+      return 0;
+    case Action::kServe:
+    case Action::kMigrate:
+      break;
   }
   try {
     core::InitCrypto();
     core::Config config = core::LoadConfig();
     core::SetLogLevel(config.log_level);
-    if (migrate) return Migrate(config, sql_dir.empty() ? DefaultSqlDir(argv[0]) : sql_dir);
-    if (config.secret_key.empty())
-      throw core::ConfigError(
-          "TUDUSHKA_SECRET_KEY is not set: generate one with `tudushka-api --generate-key`");
+    if (args.action == Action::kMigrate)
+      return Migrate(config, args.sql_dir.empty() ? DefaultSqlDir(argv[0]) : args.sql_dir);
+    core::ValidateForServing(config);  // BeginReload checks every reloaded configuration too
     server::PoolOptions options;
-    options.pidfile = pidfile;
+    options.pidfile = args.pidfile;
     // Shared by the workers forked from here on (freshness.hpp).
     api::Freshness* freshness = api::Freshness::CreateShared();
     return server::RunPool(

@@ -21,35 +21,53 @@ std::string Trim(std::string s) {
   return s;
 }
 
-long ParseLong(const std::string& name, const std::string& value, long min, long max,
-               int base = 10) {
+// The whole of `text` as a number in `base`.
+bool ToLong(const std::string& text, int base, long* out) {
   errno = 0;
   char* end = nullptr;
-  long n = std::strtol(value.c_str(), &end, base);
-  if (value.empty() || errno != 0 || *end != '\0' || n < min || n > max) {
+  *out = std::strtol(text.c_str(), &end, base);
+  return !text.empty() && errno == 0 && *end == '\0';
+}
+
+long ParseLong(const std::string& name, const std::string& value, long min, long max) {
+  long n;
+  if (!ToLong(value, 10, &n) || n < min || n > max) {
     throw ConfigError(name + ": expected an integer between " + std::to_string(min) + " and " +
                       std::to_string(max) + ", got '" + value + "'");
   }
   return n;
 }
 
-// Accepts plain seconds or a number with one unit suffix: s, m, h, d.
+// File permissions, written in octal as chmod takes them ("0660", "660").
+unsigned ParseMode(const std::string& name, const std::string& value) {
+  long n;
+  if (!ToLong(value, 8, &n) || n < 0 || n > 0777) {
+    throw ConfigError(name + ": expected an octal mode between 0000 and 0777, got '" + value + "'");
+  }
+  return static_cast<unsigned>(n);
+}
+
+// Accepts plain seconds or a number with one unit suffix: s, m, h, d; at most 10 years.
 long ParseDuration(const std::string& name, const std::string& value) {
-  if (value.empty()) throw ConfigError(name + ": empty duration");
+  constexpr long kMax = 10L * 365 * 86400;
   long unit = 1;
+  const char* unit_name = "seconds";
   std::string digits = value;
-  switch (value.back()) {
+  switch (value.empty() ? '\0' : value.back()) {
     case 's':
       unit = 1;
       break;
     case 'm':
       unit = 60;
+      unit_name = "minutes";
       break;
     case 'h':
       unit = 3600;
+      unit_name = "hours";
       break;
     case 'd':
       unit = 86400;
+      unit_name = "days";
       break;
     default:
       unit = 0;
@@ -58,7 +76,13 @@ long ParseDuration(const std::string& name, const std::string& value) {
     digits.pop_back();
   else
     unit = 1;
-  return ParseLong(name, digits, 1, 10L * 365 * 86400 / unit) * unit;
+  long n;
+  if (!ToLong(digits, 10, &n) || n < 1 || n > kMax / unit) {
+    throw ConfigError(name + ": expected a duration between 1 and " + std::to_string(kMax / unit) +
+                      " " + unit_name +
+                      " (10 years; seconds, or a number with s, m, h or d), got '" + value + "'");
+  }
+  return n * unit;
 }
 
 LogLevel ParseLogLevel(const std::string& value) {
@@ -96,8 +120,7 @@ Config ParseConfig(const Settings& s) {
     if (v->empty()) throw ConfigError("TUDUSHKA_SOCKET: must not be empty");
     c.socket = *v;
   }
-  if (auto v = get("TUDUSHKA_SOCKET_MODE"))
-    c.socket_mode = static_cast<unsigned>(ParseLong("TUDUSHKA_SOCKET_MODE", *v, 0, 0777, 8));
+  if (auto v = get("TUDUSHKA_SOCKET_MODE")) c.socket_mode = ParseMode("TUDUSHKA_SOCKET_MODE", *v);
   if (auto v = get("TUDUSHKA_WORKERS"))
     c.workers = static_cast<int>(ParseLong("TUDUSHKA_WORKERS", *v, 1, 256));
   if (auto v = get("TUDUSHKA_MAX_REQUESTS"))
@@ -118,6 +141,33 @@ Config ParseConfig(const Settings& s) {
   if (auto v = get("TELEGRAM_BOT_USERNAME")) c.telegram_bot_username = *v;
   if (auto v = get("TUDUSHKA_CONFIG")) c.config_file = *v;
   return c;
+}
+
+void ValidateForServing(const Config& config) {
+  if (config.secret_key.empty())
+    throw ConfigError(
+        "TUDUSHKA_SECRET_KEY is not set: generate one with `tudushka-api --generate-key`");
+}
+
+ApiArguments ParseApiArguments(const std::vector<std::string>& args) {
+  ApiArguments out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--migrate") {
+      out.action = ApiArguments::Action::kMigrate;
+    } else if (arg == "--sql-dir" || arg == "--pidfile") {
+      if (i + 1 == args.size()) throw UsageError(arg + " needs a value");
+      (arg == "--sql-dir" ? out.sql_dir : out.pidfile) = args[++i];
+    } else if (arg == "--generate-key" || arg == "--version" || arg == "--help" || arg == "-h") {
+      out.action = arg == "--generate-key" ? ApiArguments::Action::kGenerateKey
+                   : arg == "--version"    ? ApiArguments::Action::kVersion
+                                           : ApiArguments::Action::kHelp;
+      return out;
+    } else {
+      throw UsageError("unknown argument: " + arg);
+    }
+  }
+  return out;
 }
 
 Settings EnvironmentSettings() {

@@ -3,10 +3,11 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace tudushka::db {
 namespace {
@@ -20,6 +21,18 @@ std::string Trimmed(const char* message) {
   std::string s = message ? message : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+std::string ReadMigration(const std::filesystem::path& file) {
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  std::string sql;
+  char buffer[8192];
+  while (in && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) sql.append(buffer, in.gcount());
+  if (!in.is_open() || in.bad())
+    throw Error("cannot read " + file.string() + ": " + std::strerror(errno != 0 ? errno : EIO),
+                "");
+  return sql;
 }
 
 }  // namespace
@@ -46,34 +59,61 @@ Connection::Connection(std::string url, std::vector<const Statement*> statements
     : url_(std::move(url)),
       statements_(std::move(statements)),
       channels_(std::move(channels)),
-      // Timestamps come back in UTC ISO form whatever the server's defaults are. Generic
-      // plans: our statements are planned once per connection instead of on every call
-      // (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the planner
-      // would otherwise re-plan each execution).
-      options_(
-          "-c TimeZone=UTC -c DateStyle=ISO -c plan_cache_mode=force_generic_plan "
-          "-c client_min_messages=warning"),
+      // Generic plans: our statements are planned once per connection instead of on every
+      // call (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the
+      // planner would otherwise re-plan each execution). Defaults: the URL may change them.
+      default_options_("-c plan_cache_mode=force_generic_plan -c client_min_messages=warning"),
+      // Timestamps come back in UTC ISO form whatever the server's defaults are (Result
+      // reads them so): these, and the caller's settings, win over the URL's.
+      required_options_("-c TimeZone=UTC -c DateStyle=ISO"),
       conn_(nullptr, &PQfinish) {
-  for (const std::string& s : settings) options_ += " -c " + s;
+  for (const std::string& s : settings) required_options_ += " -c " + s;
+}
+
+// libpq's "options" for the session: our defaults, then the URL's own (else PGOPTIONS, as
+// libpq would use), then the settings we need. The server applies them in order, so for a
+// setting named twice the later one wins.
+std::string Connection::SessionOptions() const {
+  std::string theirs;
+  char* error = nullptr;
+  if (PQconninfoOption* parsed = PQconninfoParse(url_.c_str(), &error)) {
+    for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o)
+      if (std::string_view(o->keyword) == "options" && o->val != nullptr) theirs = o->val;
+    PQconninfoFree(parsed);
+  }
+  PQfreemem(error);  // a plain database name is no connection string: no options of its own
+  if (theirs.empty() && std::getenv("PGOPTIONS") != nullptr) theirs = std::getenv("PGOPTIONS");
+  return default_options_ + (theirs.empty() ? "" : " " + theirs) + " " + required_options_;
 }
 
 void Connection::Connect() {
   conn_.reset();
-  const char* keys[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
-  const char* values[] = {url_.c_str(), "3", "tudushka", options_.c_str(), nullptr};
+  // libpq takes the last value of a keyword, and the URL's fields (dbname is expanded) sit
+  // where dbname is: our defaults come before it so that the URL's settings win, the
+  // merged options after it so that neither side's are lost.
+  std::string options = SessionOptions();
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", "options",
+                        nullptr};
+  const char* values[] = {"3", "tudushka", url_.c_str(), options.c_str(), nullptr};
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   conn_.reset(c);
   if (!c || PQstatus(c) != CONNECTION_OK)
     throw Unavailable(
         "cannot connect to PostgreSQL: " + Trimmed(c ? PQerrorMessage(c) : "out of memory"), "");
-  for (const Statement* s : statements_) {
-    Check(PQprepare(c, s->name, s->sql, 0, nullptr));
-  }
-  for (const std::string& channel : channels_) {
-    std::unique_ptr<char, void (*)(void*)> quoted(
-        PQescapeIdentifier(c, channel.c_str(), channel.size()), &PQfreemem);
-    if (!quoted) throw Error("cannot quote channel name " + channel, "");
-    Check(PQexec(c, ("LISTEN " + std::string(quoted.get())).c_str()));
+  try {
+    for (const Statement* s : statements_) {
+      Check(PQprepare(c, s->name, s->sql, 0, nullptr));
+    }
+    for (const std::string& channel : channels_) {
+      std::unique_ptr<char, void (*)(void*)> quoted(
+          PQescapeIdentifier(c, channel.c_str(), channel.size()), &PQfreemem);
+      if (!quoted) throw Error("cannot quote channel name " + channel, "");
+      Check(PQexec(c, ("LISTEN " + std::string(quoted.get())).c_str()));
+    }
+  } catch (...) {
+    // Not half-prepared forever: closed, so that the next EnsureOpen connects again.
+    conn_.reset();
+    throw;
   }
   ++sessions_;
 }
@@ -126,6 +166,7 @@ Result Connection::Check(PGresult* r) {
     message = Trimmed(PQresultErrorMessage(r));
   }
   if (message.empty() && conn_) message = Trimmed(PQerrorMessage(conn_.get()));
+  if (message.empty()) message = std::string("unexpected result ") + PQresStatus(status);
   if (!r || !conn_ || PQstatus(conn_.get()) != CONNECTION_OK || IsConnectionState(state))
     throw Unavailable("database connection lost: " + message, state);
   if (state == "23505") throw UniqueViolation(message, state);
@@ -154,7 +195,9 @@ Result Connection::Exec(const char* statement, const std::vector<Param>& params)
 
 Result Connection::Run(const std::string& sql) {
   if (!IsOpen()) throw Unavailable("database connection is closed", "");
-  return Check(PQexec(conn_.get(), sql.c_str()));
+  PGresult* r = PQexec(conn_.get(), sql.c_str());
+  if (r && PQresultStatus(r) == PGRES_EMPTY_QUERY) return Result(r);  // nothing to run
+  return Check(r);
 }
 
 void Connection::Rollback() noexcept {
@@ -188,12 +231,10 @@ int Migrate(Connection& conn, const std::string& dir, void (*progress)(const std
       if (version.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
         throw Error("migration file name must be NNN_lowercase_name.sql: " + file.string(), "");
       if (!conn.Run("SELECT 1 FROM schema_migrations WHERE version = " + quoted).Empty()) continue;
-      std::ifstream in(file);
-      std::stringstream sql;
-      sql << in.rdbuf();
+      std::string sql = ReadMigration(file);
       progress("applying " + file.filename().string());
       conn.InTransaction([&] {
-        conn.Run(sql.str());
+        conn.Run(sql);  // an empty (or comments-only) file is a migration that does nothing
         conn.Run("INSERT INTO schema_migrations (version) VALUES (" + quoted + ")");
       });
       ++applied;

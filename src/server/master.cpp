@@ -232,6 +232,7 @@ class Master {
     sd_notify(0, "RELOADING=1");
     try {
       core::Config next = options_.reload();
+      core::ValidateForServing(next);  // what a start would refuse, a reload refuses too
       if (next.socket != config_.socket)
         core::LogWarn("TUDUSHKA_SOCKET changed: takes effect on restart, not reload");
       next.socket = config_.socket;
@@ -241,6 +242,12 @@ class Master {
       core::LogError(std::string("reload: keeping the old configuration: ") + e.what());
     }
     ++generation_;
+    // A reload already under way starts over: its replacement was built with the
+    // configuration just replaced, and the slot it was meant for may be gone.
+    for (const Slot& s : incoming_) Retire(s);
+    incoming_.clear();
+    reload_slot_ = 0;
+    reload_slot_wait_ = {};
     size_t want = static_cast<size_t>(core::EffectiveWorkers(config_));
     // Shrinking: retire the extra slots outright; growing: new slots start empty and fill.
     for (size_t i = want; i < slots_.size(); ++i) Retire(slots_[i]);
@@ -256,11 +263,15 @@ class Master {
     if (!incoming_.empty()) {
       Slot& fresh = incoming_.front();
       if (!fresh.ready) return;
-      Slot& old = slots_[reload_slot_];
-      Retire(old);
-      old = fresh;
+      if (reload_slot_ < slots_.size()) {
+        Slot& old = slots_[reload_slot_];
+        Retire(old);
+        old = fresh;
+        ++reload_slot_;
+      } else {
+        Retire(fresh);  // its slot is gone (BeginReload restarts a reload; this is a safety net)
+      }
       incoming_.clear();
-      ++reload_slot_;
     }
     if (Clock::now() < reload_slot_wait_) return;
     while (reload_slot_ < slots_.size() &&
@@ -284,8 +295,13 @@ class Master {
     incoming_.push_back(fresh);
   }
 
+  // Asks a worker to finish and tracks it until it is reaped; a pid already retired is
+  // not added twice (LiveWorkers would then never reach 0 and stop would hang).
   void Retire(const Slot& s) {
     if (s.pid <= 0) return;
+    if (std::any_of(retired_.begin(), retired_.end(),
+                    [&](const Slot& r) { return r.pid == s.pid; }))
+      return;
     kill(s.pid, SIGTERM);
     retired_.push_back(s);
   }

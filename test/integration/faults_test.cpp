@@ -125,7 +125,8 @@ class FaultsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testSighupRereadsConfig);
   CPPUNIT_TEST(testCorsOnlyForConfiguredOrigins);
   CPPUNIT_TEST(testCrashLoopBacksOff);
-  CPPUNIT_TEST(testSigtermStopsMaster);  // keep last: it stops and restarts the pool
+  CPPUNIT_TEST(testSighupDuringReloadStartsOver);  // stops and restarts the pool
+  CPPUNIT_TEST(testSigtermStopsMaster);            // keep last: it stops and restarts the pool
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -434,6 +435,87 @@ class FaultsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE("no back-off in a crash loop: " + waits, waits_ms.back() >= 1000);
     CPPUNIT_ASSERT(PollUntil(milliseconds(15000),
                              [&] { return LiveChildren(master_).size() == pool_.size(); }));
+  }
+
+  void testSighupDuringReloadStartsOver() {
+    // A second SIGHUP while the first one's rolling restart is under way, and the file it
+    // reads shrinks the pool below the slot being replaced: the reload starts over with the
+    // new configuration. The pool ends at the new size with every worker of the new
+    // configuration (each answers with its CORS origin), and SIGTERM still stops the master.
+    CPPUNIT_ASSERT_MESSAGE("needs a pool of at least 2 workers, not " + Pids(pool_),
+                           pool_.size() >= 2);
+    CPPUNIT_ASSERT_MESSAGE(
+        "scripts/stack has no 'start-api' command, which this test needs to restart the pool "
+        "after stopping it; no signal was sent",
+        StackHasStartApi());
+    const std::string origin = "https://reload.example";
+    CPPUNIT_ASSERT_EQUAL(0, kill(master_, SIGHUP));
+    // Two replacements started: slot 0's has taken over, slot 1's is (normally) starting.
+    std::set<pid_t> now;
+    bool rolling = PollUntil(
+        milliseconds(15000),
+        [&] {
+          now = LiveChildren(master_);
+          std::size_t fresh = 0;
+          for (pid_t p : now) fresh += pool_.count(p) == 0;
+          return fresh >= 2;
+        },
+        milliseconds(2));
+    CPPUNIT_ASSERT_MESSAGE(
+        "the first reload started no replacements: was " + Pids(pool_) + ", now " + Pids(now),
+        rolling);
+    std::set<pid_t> before = LiveChildren(master_);
+    {
+      ConfigOverride config("TUDUSHKA_WORKERS=1\nTUDUSHKA_CORS_ORIGINS=" + origin, master_,
+                            pool_.size());
+      CPPUNIT_ASSERT_EQUAL(0, kill(master_, SIGHUP));
+      bool shrunk = PollUntil(milliseconds(15000), [&] {
+        now = LiveChildren(master_);
+        return now.size() == 1 && pool_.count(*now.begin()) == 0 && before.count(*now.begin()) == 0;
+      });
+      CPPUNIT_ASSERT_MESSAGE("the pool did not become 1 new worker: was " + Pids(pool_) +
+                                 ", before the second SIGHUP " + Pids(before) + ", now " +
+                                 Pids(now),
+                             shrunk);
+      // A replacement the master lost track of would still be there a moment later.
+      std::this_thread::sleep_for(milliseconds(500));
+      now = LiveChildren(master_);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("children after the pool settled", std::size_t(1), now.size());
+      for (int i = 0; i < 10; ++i) {
+        Response r = Call("GET", "/api/tasks/", "", AuthHeader(token_, {"Origin: " + origin}));
+        IT_ASSERT_STATUS(r, 200);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), origin, r.Header("Access-Control-Allow-Origin"));
+      }
+    }  // the file is put back and re-read: the pool returns to its size
+    bool back = PollUntil(milliseconds(15000), [&] {
+      now = LiveChildren(master_);
+      return now.size() == pool_.size();
+    });
+    CPPUNIT_ASSERT_MESSAGE(
+        "the pool did not return to " + std::to_string(pool_.size()) + " workers: " + Pids(now),
+        back);
+    Response r = Call("GET", "/api/tasks/", "", AuthHeader(token_));
+    IT_ASSERT_STATUS(r, 200);
+
+    pid_t old_master = master_;
+    CPPUNIT_ASSERT_EQUAL(0, kill(old_master, SIGTERM));
+    bool gone = PollUntil(milliseconds(10000), [&] { return !IsAlive(old_master); });
+    CPPUNIT_ASSERT_MESSAGE(
+        "master " + std::to_string(old_master) + " still alive 10 s after SIGTERM", gone);
+    std::string api_log = Env("TUDUSHKA_API_LOG");
+    if (!api_log.empty()) {
+      std::ifstream in(api_log);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string stopped =
+          "pid=" + std::to_string(old_master) + " msg=\"master stopped\" exit_code=0";
+      CPPUNIT_ASSERT_MESSAGE("no '" + stopped + "' in " + api_log,
+                             text.find(stopped) != std::string::npos);
+    }
+    std::string out;
+    int rc = RunInRoot("scripts/stack start-api " + Profile(), &out);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("scripts/stack start-api: " + out, 0, rc);
+    CPPUNIT_ASSERT_MESSAGE("API not healthy within 20 s of start-api",
+                           PollUntil(milliseconds(20000), Healthy, milliseconds(100)));
   }
 
   void testSigtermStopsMaster() {

@@ -16,6 +16,10 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(rejectsBadValuesNamingTheVariable);
   CPPUNIT_TEST(readsSettingsFiles);
   CPPUNIT_TEST(effectiveWorkersDefaultsToTwicePerCore);
+  CPPUNIT_TEST(servingNeedsASecretKey);
+  CPPUNIT_TEST(errorsEchoTheValueAsGiven);
+  CPPUNIT_TEST(readsApiArguments);
+  CPPUNIT_TEST(optionWithoutValueSaysSo);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -93,6 +97,74 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(2 * static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), EffectiveWorkers(c));
     c.workers = 3;
     CPPUNIT_ASSERT_EQUAL(3, EffectiveWorkers(c));
+  }
+  void servingNeedsASecretKey() {
+    try {
+      ValidateForServing(ParseConfig({{"TUDUSHKA_WORKERS", "2"}}));
+      CPPUNIT_FAIL("a configuration without TUDUSHKA_SECRET_KEY was accepted for serving");
+    } catch (const ConfigError& e) {
+      CPPUNIT_ASSERT_MESSAGE(
+          e.what(), std::string(e.what()).find("TUDUSHKA_SECRET_KEY") != std::string::npos);
+    }
+    ValidateForServing(ParseConfig({{"TUDUSHKA_SECRET_KEY", std::string(64, 'a')}}));
+  }
+  static std::string ErrorFor(const Settings& s) {
+    try {
+      ParseConfig(s);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    CPPUNIT_FAIL("expected a ConfigError");
+    return "";
+  }
+  static bool Has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+  }
+  void errorsEchoTheValueAsGiven() {
+    // The mode is octal: so are its bounds in the message.
+    std::string mode = ErrorFor({{"TUDUSHKA_SOCKET_MODE", "999"}});
+    CPPUNIT_ASSERT_MESSAGE(mode, Has(mode, "0000") && Has(mode, "0777") && Has(mode, "'999'"));
+    CPPUNIT_ASSERT_MESSAGE(mode, !Has(mode, "511"));
+    CPPUNIT_ASSERT_EQUAL(0755u, ParseConfig({{"TUDUSHKA_SOCKET_MODE", "755"}}).socket_mode);
+    // A duration's bound is in the unit it was written with, and the value keeps its unit.
+    std::string ttl = ErrorFor({{"TUDUSHKA_TOKEN_TTL", "4000d"}});
+    CPPUNIT_ASSERT_MESSAGE(ttl, Has(ttl, "'4000d'") && Has(ttl, "3650 days"));
+    ttl = ErrorFor({{"TUDUSHKA_TOKEN_TTL", "3w"}});
+    CPPUNIT_ASSERT_MESSAGE(ttl, Has(ttl, "'3w'"));
+    ttl = ErrorFor({{"TUDUSHKA_TOKEN_TTL", ""}});
+    CPPUNIT_ASSERT_MESSAGE(ttl, Has(ttl, "TUDUSHKA_TOKEN_TTL") && Has(ttl, "''"));
+    CPPUNIT_ASSERT_EQUAL(3650L * 86400, ParseConfig({{"TUDUSHKA_TOKEN_TTL", "3650d"}}).token_ttl);
+    CPPUNIT_ASSERT_EQUAL(90L, ParseConfig({{"TUDUSHKA_TOKEN_TTL", "90"}}).token_ttl);
+  }
+  void readsApiArguments() {
+    using Action = ApiArguments::Action;
+    ApiArguments a = ParseApiArguments({});
+    CPPUNIT_ASSERT(a.action == Action::kServe);
+    a = ParseApiArguments({"--pidfile", "/run/api.pid"});
+    CPPUNIT_ASSERT(a.action == Action::kServe);
+    CPPUNIT_ASSERT_EQUAL(std::string("/run/api.pid"), a.pidfile);
+    a = ParseApiArguments({"--migrate", "--sql-dir", "db/sql"});
+    CPPUNIT_ASSERT(a.action == Action::kMigrate);
+    CPPUNIT_ASSERT_EQUAL(std::string("db/sql"), a.sql_dir);
+    CPPUNIT_ASSERT(ParseApiArguments({"--generate-key"}).action == Action::kGenerateKey);
+    CPPUNIT_ASSERT(ParseApiArguments({"--version", "--bogus"}).action == Action::kVersion);
+    CPPUNIT_ASSERT(ParseApiArguments({"-h"}).action == Action::kHelp);
+    try {
+      ParseApiArguments({"--bogus"});
+      CPPUNIT_FAIL("--bogus was accepted");
+    } catch (const UsageError& e) {
+      CPPUNIT_ASSERT_EQUAL(std::string("unknown argument: --bogus"), std::string(e.what()));
+    }
+  }
+  void optionWithoutValueSaysSo() {
+    for (const char* option : {"--pidfile", "--sql-dir"}) {
+      try {
+        ParseApiArguments({"--migrate", option});
+        CPPUNIT_FAIL(std::string(option) + " without a value was accepted");
+      } catch (const UsageError& e) {
+        CPPUNIT_ASSERT_EQUAL(std::string(option) + " needs a value", std::string(e.what()));
+      }
+    }
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);

@@ -16,6 +16,12 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A command line that cannot be made sense of; the message says what is wrong.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 struct Config {
@@ -38,6 +44,24 @@ using Settings = std::map<std::string, std::string>;
 // Builds a Config from settings (environment variable names as keys).
 // Throws ConfigError naming the first bad variable.
 Config ParseConfig(const Settings& settings);
+
+// What running the API pool needs beyond ParseConfig's checks of each variable (a
+// TUDUSHKA_SECRET_KEY). Checked at start and on every reload (SIGHUP), so a reload cannot
+// bring in a configuration that a start would refuse. Throws ConfigError.
+void ValidateForServing(const Config& config);
+
+// tudushka-api's command line.
+struct ApiArguments {
+  enum class Action { kServe, kMigrate, kGenerateKey, kVersion, kHelp };
+  Action action = Action::kServe;
+  std::string pidfile;  // --pidfile PATH
+  std::string sql_dir;  // --sql-dir DIR
+};
+
+// Reads tudushka-api's arguments (without the program name) in order: --generate-key,
+// --version and --help end the list. Throws UsageError for an unknown argument or an
+// option without its value.
+ApiArguments ParseApiArguments(const std::vector<std::string>& args);
 
 // The process environment as Settings (only TUDUSHKA_* and TELEGRAM_* keys).
 Settings EnvironmentSettings();

@@ -112,7 +112,10 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Connects (or reconnects) and prepares every statement. Throws Unavailable.
+  // Connects (or reconnects) and prepares every statement. Throws Unavailable, or Error
+  // when a statement or LISTEN fails; either way the connection is then closed.
+  // TUDUSHKA_DATABASE_URL's own settings (connect_timeout, application_name, options) win
+  // over our defaults; its "options" are kept, followed by the server settings we need.
   void Connect();
   // Cheap liveness check before a request: notices a server-side close (one
   // poll(2), no round trip) and reconnects; hands every notification that arrived
@@ -129,7 +132,8 @@ class Connection {
   // Runs a prepared statement. Throws UniqueViolation, Unavailable or Error.
   Result Exec(const char* statement, std::initializer_list<Param> params = {});
   Result Exec(const char* statement, const std::vector<Param>& params);
-  // Runs plain SQL (may hold several statements; migrations, BEGIN/COMMIT).
+  // Runs plain SQL (may hold several statements; migrations, BEGIN/COMMIT). SQL with no
+  // statement in it (empty, or only comments) does nothing and returns an empty Result.
   Result Run(const std::string& sql);
 
   // Runs `body` inside BEGIN/COMMIT; rolls back if it throws.
@@ -160,7 +164,10 @@ class Connection {
   std::string url_;
   std::vector<const Statement*> statements_;
   std::vector<std::string> channels_;
-  std::string options_;  // libpq "options": the session's server settings
+  std::string SessionOptions() const;
+
+  std::string default_options_;   // server settings the URL's "options" may override
+  std::string required_options_;  // server settings that win over the URL's
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
   std::uint64_t sessions_ = 0;
 };

@@ -1,0 +1,262 @@
+// The prefork pool's reloads against real processes: a master forked from the test runs
+// trivial workers on a unix socket in a temporary directory (no port, no database) and is
+// driven with signals. Each SIGHUP hands the master the next configuration of a list; a
+// configuration is told apart by its label (telegram_bot_username), which every worker
+// writes with its pid to a file when it starts.
+#include <cppunit/extensions/HelperMacros.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tudushka/core/config.hpp"
+#include "tudushka/core/log.hpp"
+#include "tudushka/server/pool.hpp"
+
+using namespace tudushka;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+bool PollUntil(milliseconds timeout, const std::function<bool()>& done) {
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    bool last = Clock::now() >= deadline;
+    if (done()) return true;
+    if (last) return false;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+}
+
+// Live (not zombie) processes whose parent is `parent`.
+std::set<pid_t> LiveChildren(pid_t parent) {
+  std::set<pid_t> out;
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return out;
+  while (dirent* e = readdir(proc)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0') continue;
+    std::ifstream in("/proc/" + std::string(e->d_name) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(stat.c_str() + paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent &&
+        state != 'Z')
+      out.insert(static_cast<pid_t>(pid));
+  }
+  closedir(proc);
+  return out;
+}
+
+core::Config Labelled(int workers, const std::string& label) {
+  core::Config c;
+  c.workers = workers;
+  c.telegram_bot_username = label;
+  c.secret_key = std::string(32, 'k');
+  return c;
+}
+
+class IdleApp : public server::WorkerApp {
+ public:
+  void Serve(FCGX_Request& request) override {
+    FCGX_FPrintF(request.out, "Status: 204 No Content\r\n\r\n");
+  }
+};
+
+// A master running `initial`, reloaded with `reloads[0]`, `reloads[1]`, ... on each SIGHUP.
+class Pool {
+ public:
+  Pool(core::Config initial, std::vector<core::Config> reloads) {
+    char dir[] = "/tmp/tudushka-pool-test-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(dir) != nullptr);
+    dir_ = dir;
+    initial.socket = dir_ + "/api.sock";
+    std::string started = dir_ + "/started";
+    std::cout.flush();
+    std::fflush(nullptr);  // the children must not write the runner's buffered output again
+    master_ = fork();
+    CPPUNIT_ASSERT(master_ >= 0);
+    if (master_ == 0) {
+      int log = open((dir_ + "/master.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(log, STDOUT_FILENO);
+      dup2(log, STDERR_FILENO);
+      unsetenv("NOTIFY_SOCKET");
+      int code = 99;
+      try {
+        server::PoolOptions options;
+        std::size_t next = 0;
+        options.reload = [&]() -> core::Config {
+          core::Config c = reloads.at(std::min(next++, reloads.size() - 1));
+          c.socket = initial.socket;
+          return c;
+        };
+        code = server::RunPool(
+            initial,
+            [started](const core::Config& c, http::Metrics*) {
+              std::string line = std::to_string(getpid()) + " " + c.telegram_bot_username + "\n";
+              int fd = open(started.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+              if (write(fd, line.data(), line.size()) < 0) _exit(3);
+              close(fd);
+              // Starting takes a while, as a real worker's database connection does.
+              std::this_thread::sleep_for(milliseconds(150));
+              return std::unique_ptr<server::WorkerApp>(new IdleApp());
+            },
+            options);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "pool test master: %s\n", e.what());
+      }
+      _exit(code);
+    }
+  }
+
+  ~Pool() {
+    if (master_ > 0) {
+      kill(master_, SIGKILL);  // its workers follow (PR_SET_PDEATHSIG)
+      waitpid(master_, nullptr, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  pid_t master() const { return master_; }
+
+  // pid -> label of every worker started so far.
+  std::map<pid_t, std::string> Started() const {
+    std::map<pid_t, std::string> out;
+    std::ifstream in(dir_ + "/started");
+    long pid;
+    std::string label;
+    while (in >> pid >> label) out[static_cast<pid_t>(pid)] = label;
+    return out;
+  }
+
+  int CountStarted(const std::string& label) const {
+    int n = 0;
+    for (const auto& [pid, l] : Started()) n += l == label;
+    return n;
+  }
+
+  // Labels of the live workers, sorted ("?" for a child that has not written its line yet).
+  std::multiset<std::string> LiveLabels() const {
+    std::map<pid_t, std::string> started = Started();
+    std::multiset<std::string> out;
+    for (pid_t pid : LiveChildren(master_)) {
+      auto it = started.find(pid);
+      out.insert(it == started.end() ? "?" : it->second);
+    }
+    return out;
+  }
+
+  // Until the master has logged that every worker accepts.
+  bool WaitReady() const {
+    return PollUntil(milliseconds(5000),
+                     [&] { return Log().find("msg=\"pool ready\"") != std::string::npos; });
+  }
+
+  std::string Log() const {
+    std::ifstream in(dir_ + "/master.log");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
+  // SIGTERM; the master's exit code, or -1 if it is still running after `timeout`.
+  int Stop(milliseconds timeout) {
+    kill(master_, SIGTERM);
+    int status = 0;
+    bool gone = PollUntil(timeout, [&] { return waitpid(master_, &status, WNOHANG) == master_; });
+    if (!gone) return -1;
+    master_ = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+ private:
+  std::string dir_;
+  pid_t master_ = 0;
+};
+
+std::string Show(const std::multiset<std::string>& labels) {
+  std::string out;
+  for (const std::string& l : labels) out += (out.empty() ? "" : " ") + l;
+  return "{" + out + "}";
+}
+
+}  // namespace
+
+class PoolTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(PoolTest);
+  CPPUNIT_TEST(secondReloadDuringAReloadStartsOver);
+  CPPUNIT_TEST(reloadRefusesWhatAStartRefuses);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void secondReloadDuringAReloadStartsOver() {
+    // The second SIGHUP comes while the first one's replacement for slot 1 is starting,
+    // and shrinks the pool below that slot.
+    Pool pool(Labelled(3, "a"), {Labelled(3, "b"), Labelled(1, "c")});
+    using Labels = std::multiset<std::string>;
+    CPPUNIT_ASSERT_MESSAGE("the pool never became ready: " + pool.Log(), pool.WaitReady());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), std::string("{a a a}"), Show(pool.LiveLabels()));
+    CPPUNIT_ASSERT_EQUAL(0, kill(pool.master(), SIGHUP));
+    CPPUNIT_ASSERT_MESSAGE(
+        "the first reload never reached slot 1: " + pool.Log(),
+        PollUntil(milliseconds(5000), [&] { return pool.CountStarted("b") >= 2; }));
+    CPPUNIT_ASSERT_EQUAL(0, kill(pool.master(), SIGHUP));
+    Labels now;
+    bool settled = PollUntil(milliseconds(5000), [&] {
+      now = pool.LiveLabels();
+      return now == Labels{"c"};
+    });
+    CPPUNIT_ASSERT_MESSAGE(
+        "workers are " + Show(now) + ", not one of the new configuration\n" + pool.Log(), settled);
+    std::this_thread::sleep_for(milliseconds(300));  // nothing else turns up
+    now = pool.LiveLabels();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), std::string("{c}"), Show(now));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("SIGTERM did not stop the master promptly\n" + pool.Log(), 0,
+                                 pool.Stop(milliseconds(5000)));
+  }
+
+  void reloadRefusesWhatAStartRefuses() {
+    // No TUDUSHKA_SECRET_KEY: a start refuses it, so a reload keeps the old configuration
+    // (and still replaces the workers, with that configuration).
+    core::Config keyless = Labelled(1, "keyless");
+    keyless.secret_key.clear();
+    Pool pool(Labelled(2, "a"), {keyless});
+    CPPUNIT_ASSERT_MESSAGE("the pool never became ready: " + pool.Log(), pool.WaitReady());
+    std::set<pid_t> first = LiveChildren(pool.master());
+    CPPUNIT_ASSERT_EQUAL(0, kill(pool.master(), SIGHUP));
+    std::set<pid_t> now;
+    bool replaced = PollUntil(milliseconds(5000), [&] {
+      now = LiveChildren(pool.master());
+      if (now.size() != 2) return false;
+      for (pid_t p : now)
+        if (first.count(p) != 0) return false;
+      return pool.Log().find("msg=\"reload complete\"") != std::string::npos;
+    });
+    CPPUNIT_ASSERT_MESSAGE("the workers were not replaced\n" + pool.Log(), replaced);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), std::string("{a a}"), Show(pool.LiveLabels()));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.CountStarted("keyless"));
+    std::string log = pool.Log();
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("keeping the old configuration") != std::string::npos &&
+                                    log.find("TUDUSHKA_SECRET_KEY") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
+  }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(PoolTest);
