@@ -24,6 +24,9 @@ export function TaskEditor(props: {
   // The stored task and its ETag: saving sends If-Match, so a change made meanwhile
   // elsewhere (another device, the Telegram bot) is never silently overwritten.
   const [base, setBase] = useState<{ task: Task; etag: string | null }>({ task, etag: null });
+  // The task the form was built from: saving sends only the fields the user changed
+  // relative to it, and its ETag is only known when it is `base.task`.
+  const [source, setSource] = useState<Task>(task);
   const [conflict, setConflict] = useState(false);
   const touched = useRef(false);
   const [customRule, setCustomRule] = useState(
@@ -44,6 +47,7 @@ export function TaskEditor(props: {
       setBase(fresh);
       if (replaceForm) {
         setForm(formFromTask(fresh.task, timeZone));
+        setSource(fresh.task);
         touched.current = false;
       }
       return fresh;
@@ -54,9 +58,11 @@ export function TaskEditor(props: {
   useEffect(() => {
     loadLatest(false).then(
       (fresh) => {
-        // Show what is stored now unless the user already started typing.
-        if (!touched.current && fresh.task.updated_at !== task.updated_at) {
+        // Show what is stored now unless the user already started typing (then the
+        // form stays built from the list's copy, and saving checks for a conflict).
+        if (!touched.current) {
           setForm(formFromTask(fresh.task, timeZone));
+          setSource(fresh.task);
         }
       },
       () => {
@@ -71,14 +77,22 @@ export function TaskEditor(props: {
       setFields({ title: t('errTitleRequired') });
       return;
     }
-    const patch = patchFromForm(form, base.task, timeZone);
+    // Only what the user changed in the form, never a field changed elsewhere meanwhile.
+    const patch = patchFromForm(form, source, timeZone);
     if (Object.keys(patch).length === 0) {
       props.onClose();
       return;
     }
+    setFields({});
+    if (changedElsewhere(source, base.task, timeZone)) {
+      // The stored task differs from the copy the user edited: the ETag we hold is for
+      // the stored one, so sending it would overwrite. Same answer as a 412.
+      setConflict(true);
+      setError(t('errEditConflict'));
+      return;
+    }
     setBusy(true);
     setError(undefined);
-    setFields({});
     setConflict(false);
     try {
       props.onSaved(await tasks.update(task.id, patch, base.etag));
@@ -242,4 +256,10 @@ export function TaskEditor(props: {
       </form>
     </Modal>
   );
+}
+
+/** True when `fresh` differs from `edited` in a field the editor shows. */
+function changedElsewhere(edited: Task, fresh: Task, timeZone: string): boolean {
+  if (edited === fresh) return false;
+  return Object.keys(patchFromForm(formFromTask(fresh, timeZone), edited, timeZone)).length > 0;
 }
