@@ -149,4 +149,24 @@ describe('TaskEditor', () => {
     expect(saved?.body).toEqual({ description: 'bank' });
     expect(saved?.headers['If-Match']).toBe('"v1"');
   });
+
+  it('shows the server field messages in Russian', async () => {
+    mockFetch({
+      'PATCH /api/tasks/9': () =>
+        json(422, {
+          error: {
+            code: 'validation_failed',
+            message: 'tags must have at most 20 items',
+            fields: { tags: 'must have at most 20 items', description: 'something new' },
+          },
+          request_id: 'x',
+        }),
+    });
+    renderWithApp(<TaskEditor task={task} onSaved={() => {}} onClose={() => {}} />, 'ru');
+    await userEvent.type(screen.getByLabelText('Теги'), ' more');
+    await userEvent.click(screen.getByRole('button', { name: 'Сохранить' }));
+    expect(await screen.findByText('Не больше 20 тегов')).toBeTruthy();
+    expect(screen.getByText('Проверьте это поле')).toBeTruthy();
+    expect(screen.queryByText(/at most|something new/)).toBeNull();
+  });
 });

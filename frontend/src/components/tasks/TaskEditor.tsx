@@ -5,6 +5,7 @@ import type { Priority, Task } from '../../api/types';
 import { useI18n } from '../../i18n/I18nContext';
 import type { MessageKey } from '../../i18n/en';
 import { describeError } from '../../lib/errorMessage';
+import { fieldMessages } from '../../lib/fieldErrors';
 import { RECURRENCE_PRESETS } from '../../lib/recurrence';
 import { formFromTask, patchFromForm, type DueKind, type TaskForm } from '../../lib/taskForm';
 import { Field } from '../Field';
@@ -18,7 +19,7 @@ export function TaskEditor(props: {
   onSaved: (task: Task) => void;
   onClose: () => void;
 }) {
-  const { t, timeZone } = useI18n();
+  const { t, timeZone, language } = useI18n();
   const { task } = props;
   const [form, setForm] = useState<TaskForm>(() => formFromTask(task, timeZone));
   // The stored task and its ETag: saving sends If-Match, so a change made meanwhile
@@ -103,7 +104,7 @@ export function TaskEditor(props: {
         setError(t('errEditConflict'));
         return;
       }
-      if (isApiError(e)) setFields(e.fields);
+      if (isApiError(e)) setFields(fieldMessages(e.fields, t, language));
       setError(describeError(e, t, 'errSave'));
     }
   }
