@@ -168,6 +168,16 @@ export function TasksPage() {
     [setTasks, toasts, t, view, timeZone, today, i18n],
   );
 
+  const closeEditor = useCallback(() => setEditing(null), []);
+  const editorSaved = useCallback(
+    (task: Task) => {
+      replace(task);
+      setEditing(null);
+      toasts.show({ message: t('taskSaved'), timeout: 3000 });
+    },
+    [replace, toasts, t],
+  );
+
   const clampSelected = Math.min(selected, Math.max(visible.length - 1, 0));
   const current = visible[clampSelected];
   const focusTask = (index: number) => {
@@ -245,17 +255,7 @@ export function TasksPage() {
         <span className="visually-hidden">{t('shortcuts')}: </span>
         {t('shortcutsHelp')}
       </p>
-      {editing && (
-        <TaskEditor
-          task={editing}
-          onClose={() => setEditing(null)}
-          onSaved={(task) => {
-            replace(task);
-            setEditing(null);
-            toasts.show({ message: t('taskSaved'), timeout: 3000 });
-          }}
-        />
-      )}
+      {editing && <TaskEditor task={editing} onClose={closeEditor} onSaved={editorSaved} />}
     </main>
   );
 }
