@@ -68,4 +68,58 @@ describe('App', () => {
     expect(patches[0]).toEqual({ completed: true });
     expect(patches[1]).toMatchObject({ completed: false, due_date: '2000-01-01' });
   });
+
+  it('follows a sign-in as someone else in another tab: profile and tasks of the new user', async () => {
+    tokenStore.set('token-a');
+    mockFetch({
+      'GET /api/users/me': (call) =>
+        call.headers.Authorization === 'Bearer token-b'
+          ? json(200, { ...sampleUser, id: 2, username: 'boris' })
+          : json(200, sampleUser),
+      'GET /api/tasks/': (call) =>
+        page(
+          call.headers.Authorization === 'Bearer token-b'
+            ? [sampleTask({ id: 2, title: 'Boris task', due_date: '2000-01-01' })]
+            : [sampleTask({ id: 1, title: 'Anna task', due_date: '2000-01-01' })],
+        ),
+    });
+    render(<App />);
+    expect(await screen.findByText('Anna task')).toBeTruthy();
+    expect(screen.getByText('anna')).toBeTruthy();
+    // Tab 1 signs in as Boris: localStorage changes, this tab gets a storage event.
+    localStorage.setItem('tudushka.token', 'token-b');
+    window.dispatchEvent(
+      new StorageEvent('storage', {
+        key: 'tudushka.token',
+        oldValue: 'token-a',
+        newValue: 'token-b',
+        storageArea: localStorage,
+      }),
+    );
+    expect(await screen.findByText('Boris task')).toBeTruthy();
+    expect(screen.getByText('boris')).toBeTruthy();
+    expect(screen.queryByText('Anna task')).toBeNull();
+    expect(screen.queryByText('anna')).toBeNull();
+  });
+
+  it('follows a sign-out in another tab', async () => {
+    tokenStore.set('token-a');
+    mockFetch({
+      'GET /api/users/me': () => json(200, sampleUser),
+      'GET /api/tasks/': () => page([]),
+    });
+    render(<App />);
+    expect(await screen.findByText('anna')).toBeTruthy();
+    localStorage.removeItem('tudushka.token');
+    window.dispatchEvent(
+      new StorageEvent('storage', {
+        key: 'tudushka.token',
+        oldValue: 'token-a',
+        newValue: null,
+        storageArea: localStorage,
+      }),
+    );
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
+    expect(screen.queryByText('anna')).toBeNull();
+  });
 });

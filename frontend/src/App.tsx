@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { onUnauthorized } from './api/client';
 import { auth, users } from './api/endpoints';
 import { isApiError } from './api/errors';
-import { tokenStore } from './api/token';
+import { onTokenChangedElsewhere, tokenStore } from './api/token';
 import type { Language, Session, User } from './api/types';
 import { AppHeader } from './components/AppHeader';
 import { AuthPage } from './components/AuthPage';
@@ -35,14 +35,19 @@ export function App() {
     document.title = t('appName');
   }, [effectiveLanguage, t]);
 
+  // Only the latest profile request counts (the token may change while one is on its way).
+  const meRequest = useRef(0);
   const loadMe = useCallback(() => {
+    const request = ++meRequest.current;
     setBoot({ state: 'checking' });
     users.me().then(
       (me) => {
+        if (request !== meRequest.current) return;
         setUser(me);
         setBoot({ state: 'ready' });
       },
       (error) => {
+        if (request !== meRequest.current) return;
         // A 401 is handled by the onUnauthorized listener below.
         setBoot(
           isApiError(error) && error.kind === 'unauthorized'
@@ -65,6 +70,25 @@ export function App() {
         navigate('signin', true);
       }),
     [navigate, t],
+  );
+
+  // Another tab signed in (maybe as someone else) or out: this tab must not show one
+  // user's data while sending the other's token. Drop everything and start over.
+  useEffect(
+    () =>
+      onTokenChangedElsewhere((token) => {
+        meRequest.current++;
+        setUser(null);
+        if (token) {
+          setNotice(undefined);
+          loadMe();
+        } else {
+          setBoot({ state: 'ready' });
+          setNotice(t('signedOut'));
+          navigate('signin', true);
+        }
+      }),
+    [loadMe, navigate, t],
   );
 
   // Signed-out visitors only see the auth pages; signed-in users never do.
@@ -104,7 +128,9 @@ export function App() {
         <a className="skip-link" href="#main">
           {t('skipToContent')}
         </a>
-        <ErrorBoundary key={route} t={t}>
+        {/* Keyed by the user too: after a switch of user (another tab signed in as
+            someone else) nothing of the previous user's screens survives. */}
+        <ErrorBoundary key={`${route}/${user?.id ?? ''}`} t={t}>
           {boot.state === 'checking' && (
             <main id="main" className="centered" aria-busy="true">
               <p className="muted">{t('loading')}</p>

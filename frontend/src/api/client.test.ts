@@ -83,6 +83,22 @@ describe('api client', () => {
     off();
   });
 
+  it('a 401 for an older token keeps the newer one (signed in again meanwhile)', async () => {
+    tokenStore.set('old');
+    const listener = vi.fn();
+    const off = onUnauthorized(listener);
+    mockFetch({
+      'GET /api/users/me': () => {
+        tokenStore.set('new'); // another tab signed in while the request was on its way
+        return json(401, { error: { code: 'unauthorized', message: 'token expired' } });
+      },
+    });
+    await expect(request('/api/users/me')).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(tokenStore.get()).toBe('new');
+    expect(listener).not.toHaveBeenCalled();
+    off();
+  });
+
   it('does not treat a failed login (401 without a token) as an expired session', async () => {
     const listener = vi.fn();
     const off = onUnauthorized(listener);

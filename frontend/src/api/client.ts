@@ -95,8 +95,9 @@ export async function requestWithHeaders<T>(
 
   if (!response.ok) {
     const error = await toError(response);
-    if (error.kind === 'unauthorized' && token) {
-      tokenStore.clear();
+    // Only the session this request used has expired: if the stored token changed since
+    // (signed in again, here or in another tab), the newer one stays.
+    if (error.kind === 'unauthorized' && token && tokenStore.clearIf(token)) {
       unauthorizedListeners.forEach((listener) => listener());
     }
     throw error;

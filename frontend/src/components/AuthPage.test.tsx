@@ -94,4 +94,26 @@ describe('AuthPage', () => {
       'Wrong username or password. Check them and try again.',
     );
   });
+
+  it('translates the server field message in the Russian UI', async () => {
+    mockFetch({
+      'POST /api/auth/register': () =>
+        json(422, {
+          error: {
+            code: 'validation_failed',
+            message: 'password must be at least 8 characters',
+            fields: { password: 'must be at least 8 characters' },
+          },
+        }),
+    });
+    renderWithApp(
+      <AuthPage mode="signup" onModeChange={noop} onLanguageChange={noop} onSignedIn={noop} />,
+      'ru',
+    );
+    await userEvent.type(screen.getByLabelText('Имя пользователя'), 'anna');
+    await userEvent.type(screen.getByLabelText('Пароль'), 'short');
+    await userEvent.click(screen.getByRole('button', { name: 'Создать аккаунт' }));
+    expect(await screen.findByText('Не короче 8 символов')).toBeTruthy();
+    expect(screen.queryByText(/must be/)).toBeNull();
+  });
 });

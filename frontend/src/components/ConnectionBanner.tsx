@@ -39,10 +39,16 @@ export function ConnectionBanner(props: { error: unknown; what: MessageKey; onRe
   }, [onRetry]);
 
   return (
-    <div className="banner banner-error" role="alert">
+    <div className="banner banner-error">
+      {/* Only the fixed text is live: a countdown inside role="alert" would be read out
+          again every second. The countdown sits next to it, outside the live region. */}
       <p>
-        {describeError(error, t, props.what)}{' '}
-        {transient && (seconds > 0 ? `${t('errRetryIn', { n: seconds })}.` : t('errRetrying'))}
+        <span role="alert">{describeError(error, t, props.what)}</span>{' '}
+        {transient && (
+          <span className="retry-countdown" aria-live="off">
+            {seconds > 0 ? `${t('errRetryIn', { n: seconds })}.` : t('errRetrying')}
+          </span>
+        )}
       </p>
       <button type="button" onClick={onRetry}>
         {t('retry')}

@@ -3,6 +3,7 @@ import { isApiError } from '../api/errors';
 import type { MessageKey } from '../i18n/en';
 import { useI18n } from '../i18n/I18nContext';
 import { describeError } from '../lib/errorMessage';
+import { fieldMessages } from '../lib/fieldErrors';
 
 /** What a form shows for a failure it knows better than the generic description. */
 export interface Explained {
@@ -15,7 +16,7 @@ export interface Explained {
  * time. `what` names the action for the generic message ("Couldn't save settings. ...").
  */
 export function useSubmit(what: MessageKey) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -43,7 +44,7 @@ export function useSubmit(what: MessageKey) {
         setError(known.error);
         setFields(known.fields ?? {});
       } else {
-        if (isApiError(e)) setFields(e.fields);
+        if (isApiError(e)) setFields(fieldMessages(e.fields, t, language));
         setError(describeError(e, t, what));
       }
       return null;

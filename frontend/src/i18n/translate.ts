@@ -39,3 +39,27 @@ export function rememberLanguage(language: Language): void {
     // not fatal: the language is also stored on the server
   }
 }
+
+type PluralBase<K> = K extends `${infer B}_one` ? B : never;
+/** Message keys with `_one`, `_few`, `_many` and `_other` forms. */
+export type PluralKey = PluralBase<MessageKey>;
+
+/**
+ * The form of `base` for the count `n` (Intl.PluralRules: in Russian 1 / 21 take `_one`,
+ * 2-4 / 22-24 `_few`, 5-20 / 25 `_many`), with `{n}` and `params` filled in.
+ */
+export function plural(
+  t: Translate,
+  language: Language,
+  base: PluralKey,
+  n: number,
+  params: Record<string, string | number> = {},
+): string {
+  const category = new Intl.PluralRules(language === 'ru' ? 'ru' : 'en').select(n);
+  const form = (['one', 'few', 'many'].includes(category) ? category : 'other') as
+    | 'one'
+    | 'few'
+    | 'many'
+    | 'other';
+  return t(`${base}_${form}` as MessageKey, { ...params, n });
+}

@@ -34,9 +34,12 @@ function reasonForApiError(error: ApiError, t: Translate): string {
     case 'unauthorized':
       return t('sessionExpired');
     case 'validation':
-      return Object.keys(error.fields).length > 0 ? t('errValidation') : error.message;
+      // The server's own words are English: shown only as the detail of a translated text.
+      if (Object.keys(error.fields).length > 0) return t('errValidation');
+      if (error.status === 413) return t('errTooLarge');
+      return t('errBadRequest', { detail: error.message });
     case 'conflict':
-      return error.status === 412 ? t('errConflict') : error.message;
+      return error.status === 412 ? t('errConflict') : t('errConflictOther', { detail: error.message });
     case 'not_found':
       return t('errNotFound');
     case 'rate_limited':

@@ -1,5 +1,5 @@
 import type { MessageKey } from '../i18n/en';
-import type { Translate } from '../i18n/translate';
+import { plural, type PluralKey, type Translate } from '../i18n/translate';
 
 /** The repeat choices the editor offers, as RFC 5545 RRULEs. */
 export const RECURRENCE_PRESETS: { rule: string; label: MessageKey }[] = [
@@ -33,23 +33,73 @@ function weekdayNames(days: string, locale: string): string {
     .join(', ');
 }
 
-/** A short human description: "Every week: Mon", "Every day", or the raw rule. */
+const BASE: Record<string, MessageKey> = {
+  DAILY: 'recurDaily',
+  WEEKLY: 'recurWeekly',
+  MONTHLY: 'recurMonthly',
+  YEARLY: 'recurYearly',
+};
+const EVERY_N: Record<string, PluralKey> = {
+  DAILY: 'recurEveryDays',
+  WEEKLY: 'recurEveryWeeks',
+  MONTHLY: 'recurEveryMonths',
+  YEARLY: 'recurEveryYears',
+};
+
+/** A whole number in [min, max] written as digits only, else null. */
+function count(value: string | undefined, min: number, max: number): number | null {
+  if (value === undefined || !/^\d+$/.test(value)) return null;
+  const n = Number(value);
+  return n >= min && n <= max ? n : null;
+}
+
+/**
+ * A short human description: "Every week: Mon", "Every 2 weeks", "Каждый месяц 25 числа",
+ * "Каждую 21 неделю"; the raw rule only for what it cannot say (COUNT, UNTIL, ...).
+ */
 export function describeRecurrence(rule: string, t: Translate, locale: string): string {
   const normalized = rule.replace(/^RRULE:/i, '').toUpperCase();
   const preset = RECURRENCE_PRESETS.find((p) => p.rule === normalized);
   if (preset) return t(preset.label);
   const parts = parseRule(rule);
-  const freq = parts.get('FREQ');
+  const freq = parts.get('FREQ') ?? '';
+  if (!BASE[freq]) return normalized;
+  const language = locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+  const known = new Set(['FREQ']);
+
+  let every = t(BASE[freq]);
+  if (parts.has('INTERVAL')) {
+    known.add('INTERVAL');
+    const n = count(parts.get('INTERVAL'), 1, 100000);
+    if (n === null) return normalized;
+    if (n > 1) every = plural(t, language, EVERY_N[freq], n);
+  }
+
+  let text = every;
   const byDay = parts.get('BYDAY');
-  const interval = parts.get('INTERVAL');
-  if (freq === 'WEEKLY' && byDay && !interval)
-    return `${t('recurWeekly')}: ${weekdayNames(byDay, locale)}`;
-  const base: Record<string, MessageKey> = {
-    DAILY: 'recurDaily',
-    WEEKLY: 'recurWeekly',
-    MONTHLY: 'recurMonthly',
-    YEARLY: 'recurYearly',
-  };
-  if (freq && base[freq] && !interval && parts.size === 1) return t(base[freq]);
-  return normalized;
+  const byMonth = parts.get('BYMONTH');
+  const byMonthDay = parts.get('BYMONTHDAY');
+  if (freq === 'WEEKLY' && byDay) {
+    known.add('BYDAY');
+    text = `${every}: ${weekdayNames(byDay, locale)}`;
+  } else if (freq === 'MONTHLY' && byMonthDay && !byMonth) {
+    known.add('BYMONTHDAY');
+    const day = count(byMonthDay, 1, 31);
+    if (day === null) return normalized;
+    text = t('recurOnMonthDay', { every, day });
+  } else if (freq === 'YEARLY' && byMonthDay && byMonth) {
+    known.add('BYMONTHDAY').add('BYMONTH');
+    const day = count(byMonthDay, 1, 31);
+    const month = count(byMonth, 1, 12);
+    if (day === null || month === null) return normalized;
+    // 2028 is a leap year, so 29 February is a date.
+    const date = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'long',
+      timeZone: 'UTC',
+    }).format(new Date(Date.UTC(2028, month - 1, day)));
+    text = t('recurOnDate', { every, date });
+  }
+  if ([...parts.keys()].some((key) => !known.has(key))) return normalized;
+  return text;
 }

@@ -11,19 +11,24 @@ export function dueDay(task: Task, timeZone: string): string | null {
   return null;
 }
 
-/** Sort key of a task's due moment; tasks without one sort last. */
-function dueKey(task: Task): string {
-  if (task.due_at) return task.due_at;
-  // A whole-day task sorts after the timed tasks of that day.
-  if (task.due_date) return `${task.due_date}T99`;
-  return '\uffff';
-}
-
-function byDueThenPriority(a: Task, b: Task): number {
-  const due = dueKey(a).localeCompare(dueKey(b));
-  if (due !== 0) return due;
-  if (a.priority !== b.priority) return b.priority - a.priority;
-  return a.created_at.localeCompare(b.created_at);
+/**
+ * Display order: by the day the task is due in the user's zone, then timed tasks by
+ * instant, then that day's whole-day tasks; tasks without a due last. (Comparing the UTC
+ * due_at with a local due_date put tasks on the wrong side of a day east or west of UTC.)
+ */
+function byDue(timeZone: string): (a: Task, b: Task) => number {
+  return (a, b) => {
+    const dayA = dueDay(a, timeZone) ?? '\uffff';
+    const dayB = dueDay(b, timeZone) ?? '\uffff';
+    if (dayA !== dayB) return dayA < dayB ? -1 : 1;
+    if (!!a.due_at !== !!b.due_at) return a.due_at ? -1 : 1;
+    if (a.due_at && b.due_at) {
+      const diff = new Date(a.due_at).getTime() - new Date(b.due_at).getTime();
+      if (diff !== 0) return diff;
+    }
+    if (a.priority !== b.priority) return b.priority - a.priority;
+    return a.created_at.localeCompare(b.created_at);
+  };
 }
 
 /** The tasks a view shows, in display order. */
@@ -32,13 +37,13 @@ export function tasksForView(tasks: Task[], view: View, timeZone: string, today:
     case 'today':
       return tasks
         .filter((t) => !t.completed && (dueDay(t, timeZone) ?? '\uffff') <= today)
-        .sort(byDueThenPriority);
+        .sort(byDue(timeZone));
     case 'upcoming':
       return tasks
         .filter((t) => !t.completed && (dueDay(t, timeZone) ?? '') > today)
-        .sort(byDueThenPriority);
+        .sort(byDue(timeZone));
     case 'all':
-      return tasks.filter((t) => !t.completed).sort(byDueThenPriority);
+      return tasks.filter((t) => !t.completed).sort(byDue(timeZone));
     case 'completed':
       return tasks
         .filter((t) => t.completed)

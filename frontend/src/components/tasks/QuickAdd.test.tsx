@@ -97,4 +97,24 @@ describe('QuickAdd', () => {
     await userEvent.type(screen.getByLabelText('New task'), 'x{Enter}');
     expect((await screen.findByRole('alert')).textContent).toContain('title is too long');
   });
+
+  it('names the field and translates the server reason in the Russian UI', async () => {
+    mockFetch({
+      'POST /api/tasks/parse': () =>
+        json(200, { ...parsed, spans: [], tags: [], due_date: null, priority: 0 }),
+      'POST /api/tasks/quick': () =>
+        json(422, {
+          error: {
+            code: 'validation_failed',
+            message: 'title must be at most 500 characters',
+            fields: { title: 'must be at most 500 characters' },
+          },
+        }),
+    });
+    renderWithApp(<QuickAdd today="2026-11-27" onAdded={() => {}} />, 'ru');
+    await userEvent.type(screen.getByLabelText('Новая задача'), 'x{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Не удалось добавить задачу. Название: не длиннее 500 символов.',
+    );
+  });
 });

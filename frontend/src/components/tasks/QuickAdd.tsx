@@ -6,6 +6,7 @@ import type { ParsedTask, Task } from '../../api/types';
 import { useParsePreview } from '../../hooks/useParsePreview';
 import { useI18n } from '../../i18n/I18nContext';
 import { describeError, reason } from '../../lib/errorMessage';
+import { namedFieldMessage } from '../../lib/fieldErrors';
 import { chipsFor, taskFromParse, type Chip } from '../../lib/quickAdd';
 import { ParseChips } from './ParseChips';
 
@@ -17,7 +18,7 @@ export const QuickAdd = forwardRef<
   HTMLInputElement,
   { today: string; onAdded: (task: Task) => void }
 >(function QuickAdd(props, inputRef) {
-  const { t, timeZone } = useI18n();
+  const { t, timeZone, language } = useI18n();
   const [text, setText] = useState('');
   const [key, setKey] = useState(idempotencyKey);
   // Chip id -> the words it came from; a chip stays dismissed while its words are the same.
@@ -71,8 +72,13 @@ export const QuickAdd = forwardRef<
       setDismissed(new Map());
       setKey(idempotencyKey());
     } catch (e) {
-      const fieldMessage = isApiError(e) ? Object.values(e.fields)[0] : undefined;
-      setError(fieldMessage ? `${t('errAdd')} ${fieldMessage}` : describeError(e, t, 'errAdd'));
+      // No field to show it next to: name the field ("Title: At most 500 characters").
+      const first = isApiError(e) ? Object.entries(e.fields)[0] : undefined;
+      setError(
+        first
+          ? `${t('errAdd')} ${namedFieldMessage(first[0], first[1], t, language)}.`
+          : describeError(e, t, 'errAdd'),
+      );
     } finally {
       setBusy(false);
     }

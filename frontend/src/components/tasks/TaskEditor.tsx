@@ -5,6 +5,7 @@ import type { Priority, Task } from '../../api/types';
 import { useI18n } from '../../i18n/I18nContext';
 import type { MessageKey } from '../../i18n/en';
 import { describeError } from '../../lib/errorMessage';
+import { fieldMessages } from '../../lib/fieldErrors';
 import { RECURRENCE_PRESETS } from '../../lib/recurrence';
 import { formFromTask, patchFromForm, type DueKind, type TaskForm } from '../../lib/taskForm';
 import { Field } from '../Field';
@@ -18,12 +19,15 @@ export function TaskEditor(props: {
   onSaved: (task: Task) => void;
   onClose: () => void;
 }) {
-  const { t, timeZone } = useI18n();
+  const { t, timeZone, language } = useI18n();
   const { task } = props;
   const [form, setForm] = useState<TaskForm>(() => formFromTask(task, timeZone));
   // The stored task and its ETag: saving sends If-Match, so a change made meanwhile
   // elsewhere (another device, the Telegram bot) is never silently overwritten.
   const [base, setBase] = useState<{ task: Task; etag: string | null }>({ task, etag: null });
+  // The task the form was built from: saving sends only the fields the user changed
+  // relative to it, and its ETag is only known when it is `base.task`.
+  const [source, setSource] = useState<Task>(task);
   const [conflict, setConflict] = useState(false);
   const touched = useRef(false);
   const [customRule, setCustomRule] = useState(
@@ -44,6 +48,7 @@ export function TaskEditor(props: {
       setBase(fresh);
       if (replaceForm) {
         setForm(formFromTask(fresh.task, timeZone));
+        setSource(fresh.task);
         touched.current = false;
       }
       return fresh;
@@ -54,9 +59,11 @@ export function TaskEditor(props: {
   useEffect(() => {
     loadLatest(false).then(
       (fresh) => {
-        // Show what is stored now unless the user already started typing.
-        if (!touched.current && fresh.task.updated_at !== task.updated_at) {
+        // Show what is stored now unless the user already started typing (then the
+        // form stays built from the list's copy, and saving checks for a conflict).
+        if (!touched.current) {
           setForm(formFromTask(fresh.task, timeZone));
+          setSource(fresh.task);
         }
       },
       () => {
@@ -71,14 +78,22 @@ export function TaskEditor(props: {
       setFields({ title: t('errTitleRequired') });
       return;
     }
-    const patch = patchFromForm(form, base.task, timeZone);
+    // Only what the user changed in the form, never a field changed elsewhere meanwhile.
+    const patch = patchFromForm(form, source, timeZone);
     if (Object.keys(patch).length === 0) {
       props.onClose();
       return;
     }
+    setFields({});
+    if (changedElsewhere(source, base.task, timeZone)) {
+      // The stored task differs from the copy the user edited: the ETag we hold is for
+      // the stored one, so sending it would overwrite. Same answer as a 412.
+      setConflict(true);
+      setError(t('errEditConflict'));
+      return;
+    }
     setBusy(true);
     setError(undefined);
-    setFields({});
     setConflict(false);
     try {
       props.onSaved(await tasks.update(task.id, patch, base.etag));
@@ -89,7 +104,7 @@ export function TaskEditor(props: {
         setError(t('errEditConflict'));
         return;
       }
-      if (isApiError(e)) setFields(e.fields);
+      if (isApiError(e)) setFields(fieldMessages(e.fields, t, language));
       setError(describeError(e, t, 'errSave'));
     }
   }
@@ -242,4 +257,10 @@ export function TaskEditor(props: {
       </form>
     </Modal>
   );
+}
+
+/** True when `fresh` differs from `edited` in a field the editor shows. */
+function changedElsewhere(edited: Task, fresh: Task, timeZone: string): boolean {
+  if (edited === fresh) return false;
+  return Object.keys(patchFromForm(formFromTask(fresh, timeZone), edited, timeZone)).length > 0;
 }

@@ -34,7 +34,10 @@ function groups(
     const day = dueDay(task, timeZone) ?? '';
     byDay.set(day, [...(byDay.get(day) ?? []), task]);
   }
-  return [...byDay].map(([day, items]) => ({ key: day, heading: heading(day), tasks: items }));
+  // Days in calendar order whatever the order of the tasks (YYYY-MM-DD sorts as text).
+  return [...byDay]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([day, items]) => ({ key: day, heading: heading(day), tasks: items }));
 }
 
 export function TaskList(props: {

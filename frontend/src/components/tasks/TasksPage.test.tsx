@@ -82,4 +82,41 @@ describe('TasksPage', () => {
     expect(alert.textContent).toContain('Couldn’t load your tasks. Can’t reach the server.');
     expect(screen.queryByText(/Nothing due today/)).toBeNull();
   });
+
+  it('a reload while a delete is pending or in flight does not bring the row back', async () => {
+    let deleted = false;
+    let finishDelete!: () => void;
+    const calls = mockFetch({
+      'GET /api/tasks/': () => page(deleted ? [] : [overdue]),
+      'DELETE /api/tasks/1': () =>
+        new Promise<Response>((resolve) => {
+          finishDelete = () => {
+            deleted = true;
+            resolve(json(204, null));
+          };
+        }),
+    });
+    const reloads = () => calls.filter((c) => c.method === 'GET').length;
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    renderWithApp(<TasksPage />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete “Pay rent”' }));
+    expect(screen.queryByText('Pay rent')).toBeNull();
+    // A reload (here: a search) inside the undo window still lists the task.
+    let before = reloads();
+    await userEvent.type(screen.getByLabelText('Search'), 'r');
+    await waitFor(() => expect(reloads()).toBeGreaterThan(before));
+    await settle();
+    expect(screen.queryByText('Pay rent')).toBeNull();
+    // Dismissing the toast sends the DELETE; a reload before it finishes still lists it.
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE')).toBe(true));
+    before = reloads();
+    await userEvent.type(screen.getByLabelText('Search'), 'e');
+    await waitFor(() => expect(reloads()).toBeGreaterThan(before));
+    await settle();
+    expect(screen.queryByText('Pay rent')).toBeNull();
+    finishDelete();
+    await settle();
+    expect(screen.queryByText('Pay rent')).toBeNull();
+  });
 });

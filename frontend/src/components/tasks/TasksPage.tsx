@@ -34,7 +34,7 @@ export function TasksPage() {
     q: q || undefined,
     tag: tag || undefined,
   });
-  const { setTasks, replace, reload } = list;
+  const { setTasks, replace, hide, unhide, reload } = list;
   const [knownTags, setKnownTags] = useState<string[]>([]);
   const [editing, setEditing] = useState<Task | null>(null);
   const [selected, setSelected] = useState(0);
@@ -121,19 +121,24 @@ export function TasksPage() {
 
   const remove = useCallback(
     (task: Task) => {
-      setTasks((items) => items.filter((item) => item.id !== task.id));
+      // Hidden, not just filtered out: a reload during the undo window (or while the
+      // DELETE is on its way) must not bring the row back. A deleted task stays hidden.
+      hide(task.id);
       pendingDeletes.current.set(task.id, task);
       const restore = () => {
         pendingDeletes.current.delete(task.id);
-        setTasks((items) => (items.some((i) => i.id === task.id) ? items : [...items, task]));
+        unhide(task.id, task);
       };
       const commit = () => {
         if (!pendingDeletes.current.delete(task.id)) return;
-        tasksApi.remove(task.id).catch((error: unknown) => {
-          if (isApiError(error) && error.kind === 'not_found') return;
-          restore();
-          showError(error, 'errDelete', () => remove(task));
-        });
+        tasksApi.remove(task.id).then(
+          () => hide(task.id),
+          (error: unknown) => {
+            if (isApiError(error) && error.kind === 'not_found') return hide(task.id);
+            restore();
+            showError(error, 'errDelete', () => remove(task));
+          },
+        );
       };
       toasts.show({
         message: t('taskDeleted', { title: task.title }),
@@ -142,7 +147,7 @@ export function TasksPage() {
         onExpire: commit,
       });
     },
-    [setTasks, toasts, t, showError],
+    [hide, unhide, toasts, t, showError],
   );
 
   const added = useCallback(
@@ -161,6 +166,16 @@ export function TasksPage() {
       });
     },
     [setTasks, toasts, t, view, timeZone, today, i18n],
+  );
+
+  const closeEditor = useCallback(() => setEditing(null), []);
+  const editorSaved = useCallback(
+    (task: Task) => {
+      replace(task);
+      setEditing(null);
+      toasts.show({ message: t('taskSaved'), timeout: 3000 });
+    },
+    [replace, toasts, t],
   );
 
   const clampSelected = Math.min(selected, Math.max(visible.length - 1, 0));
@@ -240,17 +255,7 @@ export function TasksPage() {
         <span className="visually-hidden">{t('shortcuts')}: </span>
         {t('shortcutsHelp')}
       </p>
-      {editing && (
-        <TaskEditor
-          task={editing}
-          onClose={() => setEditing(null)}
-          onSaved={(task) => {
-            replace(task);
-            setEditing(null);
-            toasts.show({ message: t('taskSaved'), timeout: 3000 });
-          }}
-        />
-      )}
+      {editing && <TaskEditor task={editing} onClose={closeEditor} onSaved={editorSaved} />}
     </main>
   );
 }
