@@ -56,8 +56,7 @@ void Idempotent(Context& c, F&& create) {
   if (key.size() > 255 || !printable)
     throw http::HttpError(
         422, "validation_failed",
-        "Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID "
-        "will do)",
+        "Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID will do)",
         {{"Idempotency-Key", key.size() > 255 ? "too long" : "not printable ASCII"}});
   std::int64_t user = c.Caller().user_id;
   std::string hash = core::Sha256Hex(c.req.path + "\n" + c.req.body);

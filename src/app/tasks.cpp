@@ -205,8 +205,7 @@ void Validate(State& s) {
 
 date::local_days Today(const date::time_zone* tz) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto local = tz ? tz->to_local(now) : date::local_seconds(now.time_since_epoch());
-  return std::chrono::floor<date::days>(local);
+  return std::chrono::floor<date::days>(rrule::ToLocal(now, tz));
 }
 
 std::chrono::sys_seconds Seconds(const std::string& iso) {
@@ -268,9 +267,8 @@ bool AdvanceToNextOccurrence(std::optional<std::string>& recurrence,
     due_date = core::FormatDate(date::year_month_day(*next));
     // The reminder keeps its wall-clock time in the user's zone: whole local days later.
     if (remind_at) {
-      auto at = Seconds(*remind_at);
-      auto local = tz ? tz->to_local(at) : date::local_seconds(at.time_since_epoch());
-      next_remind = rrule::ToInstant(local + (*next - current), tz);
+      next_remind =
+          rrule::ToInstant(rrule::ToLocal(Seconds(*remind_at), tz) + (*next - current), tz);
     }
   } else {
     auto current = Seconds(*due_at);

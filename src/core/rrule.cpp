@@ -339,8 +339,7 @@ std::optional<Rule> Compile(std::string_view text) {
 }
 
 local_days LocalDay(sys_seconds t, const date::time_zone* tz) {
-  auto local = tz ? tz->to_local(t) : date::local_seconds{t.time_since_epoch()};
-  return date::floor<days>(local);
+  return date::floor<days>(ToLocal(t, tz));
 }
 
 }  // namespace
@@ -372,8 +371,7 @@ std::optional<sys_seconds> NextInstant(std::string_view rule, sys_seconds curren
                                        std::optional<int>* count_left) {
   auto r = Compile(rule);
   if (!r) return std::nullopt;
-  date::local_seconds local =
-      tz ? tz->to_local(current_due) : date::local_seconds{current_due.time_since_epoch()};
+  date::local_seconds local = ToLocal(current_due, tz);
   local_days anchor = date::floor<days>(local);
   auto time_of_day = local - anchor;
   // Today's occurrence may still be ahead of `now`, so start the walk at today.
@@ -402,6 +400,10 @@ std::string WithCount(std::string_view rule, int count) {
       out += part;
   }
   return out;
+}
+
+date::local_seconds ToLocal(sys_seconds t, const date::time_zone* tz) {
+  return tz ? tz->to_local(t) : date::local_seconds{t.time_since_epoch()};
 }
 
 sys_seconds ToInstant(date::local_seconds local, const date::time_zone* tz) {

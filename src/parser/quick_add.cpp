@@ -69,8 +69,7 @@ void AddTag(const Token& t, std::vector<std::string>* seen, QuickAdd* out) {
 class Resolver {
  public:
   Resolver(const date::time_zone* tz, sys_seconds now) : tz_(tz), now_(now) {
-    auto local = tz ? tz->to_local(now) : date::local_seconds{now.time_since_epoch()};
-    today_ = date::floor<days>(local);
+    today_ = date::floor<days>(rrule::ToLocal(now, tz));
   }
 
   local_days today() const { return today_; }
@@ -93,10 +92,7 @@ class Resolver {
     return first;
   }
 
-  local_days LocalDay(sys_seconds t) const {
-    auto local = tz_ ? tz_->to_local(t) : date::local_seconds{t.time_since_epoch()};
-    return date::floor<days>(local);
-  }
+  local_days LocalDay(sys_seconds t) const { return date::floor<days>(rrule::ToLocal(t, tz_)); }
 
   sys_seconds now() const { return now_; }
 

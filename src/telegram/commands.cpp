@@ -4,6 +4,7 @@
 
 #include "tudushka/app/errors.hpp"
 #include "tudushka/app/tasks.hpp"
+#include "tudushka/core/rrule.hpp"
 #include "tudushka/core/time.hpp"
 #include "tudushka/parser/quick_add.hpp"
 #include "tudushka/telegram/i18n.hpp"
@@ -20,12 +21,9 @@ sys_seconds Now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-date::local_seconds ToLocal(sys_seconds t, const date::time_zone* tz) {
-  return tz ? tz->to_local(t) : date::local_seconds(t.time_since_epoch());
-}
-
 std::string LocalTime(sys_seconds t, const date::time_zone* tz, Lang lang) {
-  return date::format(lang == Lang::kRu ? "%d.%m.%Y %H:%M" : "%Y-%m-%d %H:%M", ToLocal(t, tz));
+  return date::format(lang == Lang::kRu ? "%d.%m.%Y %H:%M" : "%Y-%m-%d %H:%M",
+                      rrule::ToLocal(t, tz));
 }
 
 std::string LocalDate(const std::string& ymd, Lang lang) {
@@ -48,7 +46,7 @@ bool Overdue(const app::Task& t, const date::time_zone* tz) {
   if (t.due_at)
     if (auto at = core::ParseInstant(*t.due_at)) return *at < Now();
   if (t.due_date) {
-    auto today = std::chrono::floor<date::days>(ToLocal(Now(), tz));
+    auto today = std::chrono::floor<date::days>(rrule::ToLocal(Now(), tz));
     if (auto d = core::ParseDate(*t.due_date)) return date::local_days(*d) < today;
   }
   return false;
@@ -127,7 +125,7 @@ std::vector<app::Task> OpenTasks(Turn& t, const std::optional<std::string>& sear
 // Open tasks due before tomorrow (user's zone), overdue ones included.
 std::vector<app::Task> TodayTasks(db::Connection& db, const ChatUser& user) {
   const date::time_zone* tz = core::FindZone(user.timezone);
-  auto today = std::chrono::floor<date::days>(ToLocal(Now(), tz));
+  auto today = std::chrono::floor<date::days>(rrule::ToLocal(Now(), tz));
   app::TaskQuery q;
   q.completed = false;
   q.due_before = core::FormatDate(date::year_month_day(today + date::days(1)));

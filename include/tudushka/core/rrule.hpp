@@ -77,4 +77,7 @@ std::string WithCount(std::string_view rule, int count);
 // time in the fall-back hour takes the earlier instant (the first 02:30). nullptr = UTC.
 std::chrono::sys_seconds ToInstant(date::local_seconds local, const date::time_zone* tz);
 
+// An instant as the local wall-clock time in `tz` (nullptr = UTC): ToInstant's inverse.
+date::local_seconds ToLocal(std::chrono::sys_seconds t, const date::time_zone* tz);
+
 }  // namespace tudushka::rrule
