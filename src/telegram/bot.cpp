@@ -28,6 +28,43 @@ bool Stopping() { return g_stop != 0; }
 
 std::string Str(std::int64_t v) { return std::to_string(v); }
 
+// Delivers each claim in turn until a stop. What was not delivered (a failed send, every
+// claim left at a stop or when something throws mid-round) goes to `unsent`, to be given back.
+template <class Claim, class Deliver>
+void DeliverClaims(const std::vector<Claim>& claimed, std::vector<Claim>& unsent, const char* what,
+                   Deliver deliver) {
+  std::size_t next = 0;
+  auto keep_rest = [&] { unsent.insert(unsent.end(), claimed.begin() + next, claimed.end()); };
+  try {
+    for (; next < claimed.size() && !Stopping(); ++next)
+      if (!deliver(claimed[next])) unsent.push_back(claimed[next]);
+  } catch (...) {
+    keep_rest();
+    throw;
+  }
+  if (next < claimed.size())
+    core::LogInfo(std::string("stopping: claimed ") + what + " given back",
+                  {{"count", Str(static_cast<std::int64_t>(claimed.size() - next))}});
+  keep_rest();
+}
+
+// Gives each claim back with `release`. db::Unavailable leaves the rest listed for the next
+// try; any other failure drops that one claim (`dropped` logs it) so it cannot block the
+// scheduler.
+template <class Claim, class Release, class Dropped>
+void GiveBack(std::vector<Claim>& unsent, Release release, Dropped dropped) {
+  while (!unsent.empty()) {
+    try {
+      release(unsent.back());
+    } catch (const db::Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {
+      dropped(unsent.back(), e);
+    }
+    unsent.pop_back();
+  }
+}
+
 long ParseNumber(const core::Settings& s, const char* key, long def, long min, long max) {
   auto it = s.find(key);
   if (it == s.end() || it->second.empty()) return def;
@@ -98,7 +135,7 @@ class Bot {
   // Claims taken but not delivered (a passing failure, or a stop before their turn), to be
   // given back. They stay here while the database is unreachable.
   std::vector<DueReminder> unsent_reminders_;
-  std::vector<std::int64_t> unsent_digests_;  // user ids
+  std::vector<DueDigest> unsent_digests_;
 };
 
 // systemd's watchdog (a no-op without NOTIFY_SOCKET); at most once a second.
@@ -366,73 +403,37 @@ void Bot::RunScheduler() {
 }
 
 void Bot::SendReminders() {
-  std::vector<DueReminder> claimed = ClaimReminders(db_);
-  size_t next = 0;
-  try {
-    for (; next < claimed.size() && !Stopping(); ++next) {
-      const DueReminder& r = claimed[next];
-      bool sent = Send({ReminderMessage(r)}, Delivery::kAtMostOnce);
-      if (!sent) unsent_reminders_.push_back(r);
-      core::LogInfo(sent ? "reminder sent" : "reminder not sent; will retry",
-                    {{"task_id", Str(r.task_id)}, {"remind_at", r.remind_at}});
-    }
-  } catch (...) {
-    unsent_reminders_.insert(unsent_reminders_.end(), claimed.begin() + next, claimed.end());
-    throw;
-  }
-  if (next < claimed.size())
-    core::LogInfo("stopping: claimed reminders given back",
-                  {{"count", Str(claimed.size() - next)}});
-  unsent_reminders_.insert(unsent_reminders_.end(), claimed.begin() + next, claimed.end());
+  DeliverClaims(ClaimReminders(db_), unsent_reminders_, "reminders", [this](const DueReminder& r) {
+    bool sent = Send({ReminderMessage(r)}, Delivery::kAtMostOnce);
+    core::LogInfo(sent ? "reminder sent" : "reminder not sent; will retry",
+                  {{"task_id", Str(r.task_id)}, {"remind_at", r.remind_at}});
+    return sent;
+  });
 }
 
 void Bot::SendDigests() {
-  std::vector<DueDigest> claimed = ClaimDigests(db_);
-  size_t next = 0;
-  try {
-    for (; next < claimed.size() && !Stopping(); ++next) {
-      const DueDigest& d = claimed[next];
-      bool sent = Send({DigestMessage(db_, d)}, Delivery::kAtMostOnce);
-      if (!sent) unsent_digests_.push_back(d.user.id);
-      core::LogInfo(sent ? "digest sent" : "digest not sent; will retry",
-                    {{"user_id", Str(d.user.id)}});
-    }
-  } catch (...) {
-    for (; next < claimed.size(); ++next) unsent_digests_.push_back(claimed[next].user.id);
-    throw;
-  }
-  if (next < claimed.size())
-    core::LogInfo("stopping: claimed digests given back", {{"count", Str(claimed.size() - next)}});
-  for (; next < claimed.size(); ++next) unsent_digests_.push_back(claimed[next].user.id);
+  DeliverClaims(ClaimDigests(db_), unsent_digests_, "digests", [this](const DueDigest& d) {
+    bool sent = Send({DigestMessage(db_, d)}, Delivery::kAtMostOnce);
+    core::LogInfo(sent ? "digest sent" : "digest not sent; will retry",
+                  {{"user_id", Str(d.user.id)}});
+    return sent;
+  });
 }
 
-// Gives the undelivered claims back. db::Unavailable leaves the rest listed for the next
-// try; any other failure drops that one claim (logged) so it cannot block the scheduler.
 void Bot::ReleaseUnsent() {
-  while (!unsent_reminders_.empty()) {
-    const DueReminder& r = unsent_reminders_.back();
-    try {
-      ReleaseReminder(db_, r.task_id, r.remind_at);
-    } catch (const db::Unavailable&) {
-      throw;
-    } catch (const std::exception& e) {
-      core::LogError("could not give a reminder claim back; it will not be sent",
-                     {{"task_id", Str(r.task_id)}, {"error", e.what()}});
-    }
-    unsent_reminders_.pop_back();
-  }
-  while (!unsent_digests_.empty()) {
-    std::int64_t user_id = unsent_digests_.back();
-    try {
-      ReleaseDigest(db_, user_id);
-    } catch (const db::Unavailable&) {
-      throw;
-    } catch (const std::exception& e) {
-      core::LogError("could not give a digest claim back; it will not be sent today",
-                     {{"user_id", Str(user_id)}, {"error", e.what()}});
-    }
-    unsent_digests_.pop_back();
-  }
+  GiveBack(
+      unsent_reminders_,
+      [this](const DueReminder& r) { ReleaseReminder(db_, r.task_id, r.remind_at); },
+      [](const DueReminder& r, const std::exception& e) {
+        core::LogError("could not give a reminder claim back; it will not be sent",
+                       {{"task_id", Str(r.task_id)}, {"error", e.what()}});
+      });
+  GiveBack(
+      unsent_digests_, [this](const DueDigest& d) { ReleaseDigest(db_, d.user.id); },
+      [](const DueDigest& d, const std::exception& e) {
+        core::LogError("could not give a digest claim back; it will not be sent today",
+                       {{"user_id", Str(d.user.id)}, {"error", e.what()}});
+      });
 }
 
 int Bot::Run() {
