@@ -12,9 +12,7 @@ const FOCUSABLE =
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode }) {
   const dialog = useRef<HTMLDivElement>(null);
   const onClose = useRef(props.onClose);
-  useEffect(() => {
-    onClose.current = props.onClose;
-  });
+  onClose.current = props.onClose;
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;

@@ -8,10 +8,12 @@ import { plural, type Translate } from '../i18n/translate';
  * an unknown one is shown as is in English and as «Проверьте это поле» in Russian.
  */
 type Say = (m: RegExpMatchArray, field: string, t: Translate, language: Language) => string;
+/** A rule whose message is one fixed key. */
+const say = (key: MessageKey): Say => (_m, _f, t) => t(key);
 
 const RULES: [RegExp, Say][] = [
-  [/^(required|is required|must not be null)$/, (_m, _f, t) => t('errFieldRequired')],
-  [/^must not be empty$/, (_m, _f, t) => t('fieldEmpty')],
+  [/^(required|is required|must not be null)$/, say('errFieldRequired')],
+  [/^must not be empty$/, say('fieldEmpty')],
   [
     /^must be at least (\d+) characters$/,
     (m, _f, t, l) => plural(t, l, 'fieldMinChars', Number(m[1])),
@@ -20,7 +22,7 @@ const RULES: [RegExp, Say][] = [
     /^must be at most (\d+) characters$/,
     (m, _f, t, l) => plural(t, l, 'fieldMaxChars', Number(m[1])),
   ],
-  [/^must be at most \d+ bytes$/, (_m, _f, t) => t('fieldTooLong')],
+  [/^must be at most \d+ bytes$/, say('fieldTooLong')],
   [
     /^must have at most (\d+) items$/,
     (m, f, t, l) => plural(t, l, f === 'tags' ? 'fieldMaxTags' : 'fieldMaxItems', Number(m[1])),
@@ -29,24 +31,24 @@ const RULES: [RegExp, Say][] = [
     /^each item must be (\d+) to (\d+) characters$/,
     (m, _f, t) => t('fieldTagLength', { min: m[1], max: m[2] }),
   ],
-  [/^is not your current password$/, (_m, _f, t) => t('fieldWrongPassword')],
-  [/^is not an IANA time zone/, (_m, _f, t) => t('fieldTimeZone')],
-  [/^is not an email address$/, (_m, _f, t) => t('fieldEmail')],
+  [/^is not your current password$/, say('fieldWrongPassword')],
+  [/^is not an IANA time zone/, say('fieldTimeZone')],
+  [/^is not an email address$/, say('fieldEmail')],
   [
     /^must be (\d+) to (\d+) letters, digits/,
     (m, _f, t) => t('fieldUsername', { min: m[1], max: m[2] }),
   ],
-  [/^must be a date YYYY-MM-DD in/, (_m, _f, t) => t('fieldDate')],
-  [/^must be (a date YYYY-MM-DD or )?an ISO 8601 date-time/, (_m, _f, t) => t('fieldDateTime')],
-  [/^cannot be set together with due_date$/, (_m, _f, t) => t('fieldDayOrTime')],
+  [/^must be a date YYYY-MM-DD in/, say('fieldDate')],
+  [/^must be (a date YYYY-MM-DD or )?an ISO 8601 date-time/, say('fieldDateTime')],
+  [/^cannot be set together with due_date$/, say('fieldDayOrTime')],
   [/^is not a supported RRULE: ?(.*)$/, (m, _f, t) => t('fieldRrule', { why: m[1] })],
-  [/^must be an hour from 0 to 23/, (_m, _f, t) => t('fieldHour')],
+  [/^must be an hour from 0 to 23/, say('fieldHour')],
   [/^must be between (-?\d+) and (-?\d+)$/, (m, _f, t) => t('fieldRange', { min: m[1], max: m[2] })],
-  [/^must be "ru" or "en"$/, (_m, _f, t) => t('fieldLanguage')],
-  [/^must be "openai" or "perplexity"$/, (_m, _f, t) => t('fieldAiProvider')],
-  [/^must be an? (non-negative )?integer$/, (_m, _f, t) => t('fieldInteger')],
-  [/^must be a string$/, (_m, _f, t) => t('fieldText')],
-  [/^needs a title besides/, (_m, _f, t) => t('fieldNeedsTitle')],
+  [/^must be "ru" or "en"$/, say('fieldLanguage')],
+  [/^must be "openai" or "perplexity"$/, say('fieldAiProvider')],
+  [/^must be an? (non-negative )?integer$/, say('fieldInteger')],
+  [/^must be a string$/, say('fieldText')],
+  [/^needs a title besides/, say('fieldNeedsTitle')],
 ];
 
 /** One field's reason in the UI language. */

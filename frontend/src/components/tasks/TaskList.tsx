@@ -34,10 +34,8 @@ function groups(
     const day = dueDay(task, timeZone) ?? '';
     byDay.set(day, [...(byDay.get(day) ?? []), task]);
   }
-  // Days in calendar order whatever the order of the tasks (YYYY-MM-DD sorts as text).
-  return [...byDay]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([day, items]) => ({ key: day, heading: heading(day), tasks: items }));
+  // The tasks come sorted by local day (tasksForView), so the days are in calendar order.
+  return [...byDay].map(([day, items]) => ({ key: day, heading: heading(day), tasks: items }));
 }
 
 export function TaskList(props: {

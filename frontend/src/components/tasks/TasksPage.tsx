@@ -131,14 +131,12 @@ export function TasksPage() {
       };
       const commit = () => {
         if (!pendingDeletes.current.delete(task.id)) return;
-        tasksApi.remove(task.id).then(
-          () => hide(task.id),
-          (error: unknown) => {
-            if (isApiError(error) && error.kind === 'not_found') return hide(task.id);
-            restore();
-            showError(error, 'errDelete', () => remove(task));
-          },
-        );
+        // Success or not_found: the task stays hidden (remove hid it).
+        tasksApi.remove(task.id).catch((error: unknown) => {
+          if (isApiError(error) && error.kind === 'not_found') return;
+          restore();
+          showError(error, 'errDelete', () => remove(task));
+        });
       };
       toasts.show({
         message: t('taskDeleted', { title: task.title }),
@@ -166,16 +164,6 @@ export function TasksPage() {
       });
     },
     [setTasks, toasts, t, view, timeZone, today, i18n],
-  );
-
-  const closeEditor = useCallback(() => setEditing(null), []);
-  const editorSaved = useCallback(
-    (task: Task) => {
-      replace(task);
-      setEditing(null);
-      toasts.show({ message: t('taskSaved'), timeout: 3000 });
-    },
-    [replace, toasts, t],
   );
 
   const clampSelected = Math.min(selected, Math.max(visible.length - 1, 0));
@@ -255,7 +243,17 @@ export function TasksPage() {
         <span className="visually-hidden">{t('shortcuts')}: </span>
         {t('shortcutsHelp')}
       </p>
-      {editing && <TaskEditor task={editing} onClose={closeEditor} onSaved={editorSaved} />}
+      {editing && (
+        <TaskEditor
+          task={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(task) => {
+            replace(task);
+            setEditing(null);
+            toasts.show({ message: t('taskSaved'), timeout: 3000 });
+          }}
+        />
+      )}
     </main>
   );
 }
