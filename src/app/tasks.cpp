@@ -39,14 +39,16 @@ const db::Statement kUpdate{
     "tags = COALESCE($11::text[], tags), position = $12, updated_at = now() "
     "WHERE id = $1 AND user_id = $2 RETURNING " TASK_COLUMNS};
 const db::Statement kDelete{"task_delete", "DELETE FROM tasks WHERE id = $1 AND user_id = $2"};
-const db::Statement kCount{
-    "task_count",
-    "SELECT count(*) FROM tasks WHERE user_id = $1 "
-    "AND ($2::boolean IS NULL OR completed = $2) "
-    "AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3) "
-    "AND ($4::text IS NULL OR tags @> ARRAY[$4::text]) "
-    "AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < $5) "
-    "AND ($6::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) >= $6)"};
+// The list filters: $1 user, $2 completed, $3 ILIKE pattern, $4 tag, $5 due before, $6 due
+// after (a NULL skips the filter), $7 the user's zone for date-only tasks.
+#define TASK_FILTER                                                                              \
+  "user_id = $1 AND ($2::boolean IS NULL OR completed = $2)"                                     \
+  " AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3)"                            \
+  " AND ($4::text IS NULL OR tags @> ARRAY[$4::text])"                                           \
+  " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < $5)" \
+  " AND ($6::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) >= $6)"
+
+const db::Statement kCount{"task_count", "SELECT count(*) FROM tasks WHERE " TASK_FILTER};
 const db::Statement kIdemDeleteExpired{
     "idem_delete_expired",
     "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 "
@@ -62,7 +64,8 @@ const db::Statement kIdemStore{"idem_store",
                                "UPDATE idempotency_keys SET status = $3, body = $4, location = $5 "
                                "WHERE user_id = $1 AND key = $2"};
 
-// One list statement per ordering: each can walk its own index.
+// One list statement per ordering: each but due_at (whose key depends on the user's zone)
+// walks its own index. Ties go by id, in the ordering's direction.
 struct Ordering {
   const char* api;
   const char* sql;
@@ -73,20 +76,16 @@ constexpr Ordering kOrderings[] = {
     {"due_at", "COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) NULLS LAST, id"},
     {"-due_at", "COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) DESC NULLS LAST, id DESC"},
     {"priority", "priority, id"},
-    {"-priority", "priority DESC, id"},
+    {"-priority", "priority DESC, id DESC"},
     {"position", "position, id"},
 };
 
+// The total is a scalar subquery, computed once: unlike count(*) OVER (), which buffers
+// every matching row with all its columns (and spills to disk on a large account), it lets
+// the page stop after LIMIT rows of its index and counts from the narrowest user_id index.
 std::string ListSql(const char* order_by) {
-  return std::string("SELECT " TASK_COLUMNS ", count(*) OVER () FROM tasks ") +
-         "WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)"
-         " AND ($3::text IS NULL OR (title || ' ' || description) ILIKE $3)"
-         " AND ($4::text IS NULL OR tags @> ARRAY[$4::text])"
-         " AND ($5::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) < "
-         "$5)"
-         " AND ($6::timestamptz IS NULL OR COALESCE(due_at, due_date::timestamp AT TIME ZONE $7) "
-         ">= $6)"
-         " ORDER BY " +
+  return std::string("SELECT " TASK_COLUMNS ", (SELECT count(*) FROM tasks WHERE " TASK_FILTER
+                     ") FROM tasks WHERE " TASK_FILTER " ORDER BY ") +
          order_by + " LIMIT $8 OFFSET $9";
 }
 
