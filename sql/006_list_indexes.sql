@@ -5,6 +5,6 @@
 -- due_at orders by COALESCE(due_at, due_date in the user's zone): the key depends on the
 -- zone, so no index can hold it, and tasks_user_due was never chosen. Dropping it saves
 -- every task write an index update.
-DROP INDEX tasks_user_due;
-DROP INDEX tasks_user_priority;
+DROP INDEX IF EXISTS tasks_user_due;
+DROP INDEX IF EXISTS tasks_user_priority;
 CREATE INDEX tasks_user_priority ON tasks (user_id, priority, id);
