@@ -64,8 +64,8 @@ const db::Statement kIdemStore{"idem_store",
                                "UPDATE idempotency_keys SET status = $3, body = $4, location = $5 "
                                "WHERE user_id = $1 AND key = $2"};
 
-// One list statement per ordering: each but due_at (whose key depends on the user's zone)
-// walks its own index. Ties go by id, in the ordering's direction.
+// One list statement per ordering; ties go by id, in the ordering's direction. The
+// created_at and position orderings have an index to walk (sql/006_list_indexes.sql).
 struct Ordering {
   const char* api;
   const char* sql;
@@ -82,7 +82,7 @@ constexpr Ordering kOrderings[] = {
 
 // The total is a scalar subquery, computed once: unlike count(*) OVER (), which buffers
 // every matching row with all its columns (and spills to disk on a large account), it lets
-// the page stop after LIMIT rows of its index and counts from the narrowest user_id index.
+// the page stop after LIMIT rows of an ordered index scan and reads no text to count.
 std::string ListSql(const char* order_by) {
   return std::string("SELECT " TASK_COLUMNS ", (SELECT count(*) FROM tasks WHERE " TASK_FILTER
                      ") FROM tasks WHERE " TASK_FILTER " ORDER BY ") +
