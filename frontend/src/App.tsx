@@ -62,15 +62,17 @@ export function App() {
     if (tokenStore.get()) loadMe();
   }, [loadMe]);
 
-  useEffect(
-    () =>
-      onUnauthorized(() => {
-        setUser(null);
-        setNotice(t('sessionExpired'));
-        navigate('signin', true);
-      }),
-    [navigate, t],
+  // Back to the sign-in page, saying why (the session ended, or the user signed out).
+  const toSignIn = useCallback(
+    (why: string, replace: boolean) => {
+      setUser(null);
+      setNotice(why);
+      navigate('signin', replace);
+    },
+    [navigate],
   );
+
+  useEffect(() => onUnauthorized(() => toSignIn(t('sessionExpired'), true)), [toSignIn, t]);
 
   // Another tab signed in (maybe as someone else) or out: this tab must not show one
   // user's data while sending the other's token. Drop everything and start over.
@@ -84,11 +86,10 @@ export function App() {
           loadMe();
         } else {
           setBoot({ state: 'ready' });
-          setNotice(t('signedOut'));
-          navigate('signin', true);
+          toSignIn(t('signedOut'), true);
         }
       }),
-    [loadMe, navigate, t],
+    [loadMe, toSignIn, t],
   );
 
   // Signed-out visitors only see the auth pages; signed-in users never do.
@@ -111,9 +112,7 @@ export function App() {
       // The token is dropped locally either way; a failed revoke is not the user's problem.
     });
     tokenStore.clear();
-    setUser(null);
-    setNotice(t('signedOut'));
-    navigate('signin');
+    toSignIn(t('signedOut'), false);
   };
 
   const userChanged = (next: User) => {
