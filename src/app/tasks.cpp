@@ -82,7 +82,7 @@ constexpr Ordering kOrderings[] = {
 
 // The total is a scalar subquery, computed once: unlike count(*) OVER (), which buffers
 // every matching row with all its columns (and spills to disk on a large account), it lets
-// the page stop after LIMIT rows of an ordered index scan and reads no text to count.
+// the page stop after LIMIT rows of an ordered index scan and counts without keeping rows.
 std::string ListSql(const char* order_by) {
   return std::string("SELECT " TASK_COLUMNS ", (SELECT count(*) FROM tasks WHERE " TASK_FILTER
                      ") FROM tasks WHERE " TASK_FILTER " ORDER BY ") +
