@@ -204,7 +204,7 @@ void Validate(State& s) {
 
 date::local_days Today(const date::time_zone* tz) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return std::chrono::floor<date::days>(rrule::ToLocal(now, tz));
+  return rrule::LocalDay(now, tz);
 }
 
 std::chrono::sys_seconds Seconds(const std::string& iso) {

@@ -338,10 +338,6 @@ std::optional<Rule> Compile(std::string_view text) {
   return r;
 }
 
-local_days LocalDay(sys_seconds t, const date::time_zone* tz) {
-  return date::floor<days>(ToLocal(t, tz));
-}
-
 }  // namespace
 
 std::string Validate(std::string_view rule) {
@@ -404,6 +400,10 @@ std::string WithCount(std::string_view rule, int count) {
 
 date::local_seconds ToLocal(sys_seconds t, const date::time_zone* tz) {
   return tz ? tz->to_local(t) : date::local_seconds{t.time_since_epoch()};
+}
+
+local_days LocalDay(sys_seconds t, const date::time_zone* tz) {
+  return date::floor<days>(ToLocal(t, tz));
 }
 
 sys_seconds ToInstant(date::local_seconds local, const date::time_zone* tz) {

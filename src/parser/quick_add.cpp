@@ -69,7 +69,7 @@ void AddTag(const Token& t, std::vector<std::string>* seen, QuickAdd* out) {
 class Resolver {
  public:
   Resolver(const date::time_zone* tz, sys_seconds now) : tz_(tz), now_(now) {
-    today_ = date::floor<days>(rrule::ToLocal(now, tz));
+    today_ = rrule::LocalDay(now, tz);
   }
 
   local_days today() const { return today_; }
@@ -92,7 +92,7 @@ class Resolver {
     return first;
   }
 
-  local_days LocalDay(sys_seconds t) const { return date::floor<days>(rrule::ToLocal(t, tz_)); }
+  local_days LocalDay(sys_seconds t) const { return rrule::LocalDay(t, tz_); }
 
   sys_seconds now() const { return now_; }
 

@@ -46,7 +46,7 @@ bool Overdue(const app::Task& t, const date::time_zone* tz) {
   if (t.due_at)
     if (auto at = core::ParseInstant(*t.due_at)) return *at < Now();
   if (t.due_date) {
-    auto today = std::chrono::floor<date::days>(rrule::ToLocal(Now(), tz));
+    auto today = rrule::LocalDay(Now(), tz);
     if (auto d = core::ParseDate(*t.due_date)) return date::local_days(*d) < today;
   }
   return false;
@@ -125,7 +125,7 @@ std::vector<app::Task> OpenTasks(Turn& t, const std::optional<std::string>& sear
 // Open tasks due before tomorrow (user's zone), overdue ones included.
 std::vector<app::Task> TodayTasks(db::Connection& db, const ChatUser& user) {
   const date::time_zone* tz = core::FindZone(user.timezone);
-  auto today = std::chrono::floor<date::days>(rrule::ToLocal(Now(), tz));
+  auto today = rrule::LocalDay(Now(), tz);
   app::TaskQuery q;
   q.completed = false;
   q.due_before = core::FormatDate(date::year_month_day(today + date::days(1)));

@@ -79,5 +79,7 @@ std::chrono::sys_seconds ToInstant(date::local_seconds local, const date::time_z
 
 // An instant as the local wall-clock time in `tz` (nullptr = UTC): ToInstant's inverse.
 date::local_seconds ToLocal(std::chrono::sys_seconds t, const date::time_zone* tz);
+// The local day in `tz` (nullptr = UTC) that contains the instant `t`.
+date::local_days LocalDay(std::chrono::sys_seconds t, const date::time_zone* tz);
 
 }  // namespace tudushka::rrule
