@@ -187,7 +187,7 @@ QuickAdd Parse(std::string_view text, const date::time_zone* tz, sys_seconds now
   std::u32string cps = Decode(text);
   std::vector<Token> tokens = Tokenize(cps);
   Resolver resolver(tz, now);
-  Context context{resolver.today()};
+  Context context{resolver.today(), AboutDinner(tokens)};
   Collected collected;
   std::vector<Match> matches;
   std::vector<std::string> tag_keys;

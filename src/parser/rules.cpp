@@ -747,15 +747,17 @@ bool CountFollows(Cursor c, int number_end) {
 }
 
 // "в 9", "к 18", "at 10": an hour on its own (no "часов", part of the day, am/pm or
-// minutes). Hours 1..7 are not read: "в 5" may be 05:00 or 17:00.
-bool ReadBareHour(Cursor& c, int* minute) {
+// minutes). Hours 1..7 are not read: "в 5" may be 05:00 or 17:00. About dinner, 5..11
+// are the evening's.
+bool ReadBareHour(Cursor& c, const Context& ctx, int* minute) {
   if (!c.Eat({"в", "во", "к", "ко", "at", "by"}) && !c.EatPunct("@")) return false;
   auto h = ToNumber(c.Word());
-  if (!h || (*h >= 1 && *h <= 7) || *h > 23) return false;
+  bool evening = ctx.about_dinner && h && *h >= 5 && *h <= 11;
+  if (!h || (*h >= 1 && *h <= 7 && !evening) || *h > 23) return false;
   int number_end = c.Tokens()[c.Position()].end;
   c.Skip();
   if (CountFollows(c, number_end)) return false;
-  *minute = *h * 60;
+  *minute = (evening ? *h + 12 : *h) * 60;
   return true;
 }
 
@@ -795,7 +797,7 @@ bool TimeOfDay(Cursor& c, const Context& ctx, Effect* e) {
   }
   // "завтра в 9", "в пятницу в 18", "at 9 tomorrow": a bare hour right next to a day.
   if (Try(hour, [&](Cursor& k) {
-        return ReadBareHour(k, &minute) &&
+        return ReadBareHour(k, ctx, &minute) &&
                (DayStartsAt(k, ctx) || DayEndsAt(k.Tokens(), hour.Position(), ctx));
       })) {
     c = hour;
@@ -1038,6 +1040,14 @@ void MatchesAt(const std::vector<Token>& tokens, size_t at, const Context& conte
   }
   std::stable_sort(out->begin(), out->end(),
                    [](const Match& a, const Match& b) { return a.length > b.length; });
+}
+
+bool AboutDinner(const std::vector<Token>& tokens) {
+  return std::any_of(tokens.begin(), tokens.end(), [](const Token& t) {
+    return t.kind == TokenKind::kWord &&
+           (t.text.starts_with("ужин") || t.text.starts_with("поужина") || t.text == "dinner" ||
+            t.text == "supper");
+  });
 }
 
 }  // namespace tudushka::parser::detail

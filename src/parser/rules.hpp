@@ -17,7 +17,12 @@ namespace tudushka::parser::detail {
 
 struct Context {
   date::local_days today;
+  bool about_dinner = false;  // see AboutDinner
 };
+
+// Whether the text is about dinner ("ужин", "поужинать", "dinner", "supper"): a bare hour
+// 5..11 in it is then in the evening ("ужин завтра в 8" = 20:00).
+bool AboutDinner(const std::vector<Token>& tokens);
 
 // The meaning of one phrase. Several fields may be set ("tonight" = a date and a time).
 struct Effect {
