@@ -752,8 +752,9 @@ bool CountFollows(Cursor c, int number_end) {
 bool ReadBareHour(Cursor& c, const Context& ctx, int* minute) {
   if (!c.Eat({"в", "во", "к", "ко", "at", "by"}) && !c.EatPunct("@")) return false;
   auto h = ToNumber(c.Word());
-  bool evening = ctx.about_dinner && h && *h >= 5 && *h <= 11;
-  if (!h || (*h >= 1 && *h <= 7 && !evening) || *h > 23) return false;
+  if (!h || *h > 23) return false;
+  bool evening = ctx.about_dinner && *h >= 5 && *h <= 11;
+  if (*h >= 1 && *h <= 7 && !evening) return false;
   int number_end = c.Tokens()[c.Position()].end;
   c.Skip();
   if (CountFollows(c, number_end)) return false;
