@@ -61,7 +61,8 @@ Connection::Connection(std::string url, std::vector<const Statement*> statements
       channels_(std::move(channels)),
       // Generic plans: our statements are planned once per connection instead of on every
       // call (their "$n IS NULL OR ..." filters make custom plans look cheaper, so the
-      // planner would otherwise re-plan each execution). Defaults: the URL may change them.
+      // planner would otherwise re-plan each execution; ExecCustomPlan asks for that where it
+      // pays). Defaults: the URL may change them.
       default_options_("-c plan_cache_mode=force_generic_plan -c client_min_messages=warning"),
       // Timestamps come back in UTC ISO form whatever the server's defaults are (Result
       // reads them so): these, and the caller's settings, win over the URL's.
@@ -191,6 +192,43 @@ Result Connection::Exec(const char* statement, const std::vector<Param>& params)
   if (!IsOpen()) throw Unavailable("database connection is closed", "");
   return Check(PQexecPrepared(conn_.get(), statement, static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0));
+}
+
+Result Connection::ExecCustomPlan(const char* statement, const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p.c_str());
+  if (!IsOpen()) throw Unavailable("database connection is closed", "");
+  PGconn* c = conn_.get();
+  // SET, the statement and RESET in one pipeline, one round trip. They run in one implicit
+  // transaction (or in the caller's), so an error rolls the SET back along with the rest.
+  bool sent = PQenterPipelineMode(c) == 1 &&
+              PQsendQueryParams(c, "SET plan_cache_mode = force_custom_plan", 0, nullptr, nullptr,
+                                nullptr, nullptr, 0) == 1 &&
+              PQsendQueryPrepared(c, statement, static_cast<int>(values.size()), values.data(),
+                                  nullptr, nullptr, 0) == 1 &&
+              PQsendQueryParams(c, "RESET plan_cache_mode", 0, nullptr, nullptr, nullptr, nullptr,
+                                0) == 1 &&
+              PQpipelineSync(c) == 1;
+  std::unique_ptr<PGresult, void (*)(PGresult*)> got[3] = {
+      {nullptr, &PQclear}, {nullptr, &PQclear}, {nullptr, &PQclear}};
+  if (sent) {
+    for (auto& result : got) {  // each query's result, then a null that ends it
+      result.reset(PQgetResult(c));
+      while (PGresult* extra = PQgetResult(c)) PQclear(extra);
+    }
+    PQclear(PQgetResult(c));  // the sync
+  }
+  if (!sent || PQexitPipelineMode(c) != 1) {
+    std::string why = Trimmed(PQerrorMessage(c));
+    conn_.reset();  // in an unknown state: the next EnsureOpen connects afresh
+    throw Unavailable("database connection lost: " + why, "");
+  }
+  // In order: a failed SET leaves the others "aborted", so its error is the one to report.
+  Check(got[0].release());
+  Result result = Check(got[1].release());
+  Check(got[2].release());
+  return result;
 }
 
 Result Connection::Run(const std::string& sql) {

@@ -1,7 +1,8 @@
 // A large account (20 000 tasks with long descriptions): every list ordering answers the
-// right total and page through nginx, and the API's own prepared list statements, run as
-// its workers run them (generic plans), never buffer the user's rows to count them (a
-// window count did, and spilled them to disk).
+// right total and page through nginx; the API's own list statements are planned for the
+// user at hand (custom plans, not the session's generic ones), and so planned they never
+// buffer the user's rows to count them (a window count did, and spilled them to disk) and
+// read one page of the index where an ordering has one, sorting nothing.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <rapidjson/document.h>
@@ -13,6 +14,7 @@
 #include "fixture.hpp"
 #include "http_client.hpp"
 #include "tudushka/app/tasks.hpp"
+#include "tudushka/app/users.hpp"
 #include "tudushka/db/db.hpp"
 
 namespace tudushka::itest {
@@ -22,13 +24,15 @@ constexpr int kTasks = 20000;
 constexpr int kPage = 50;
 
 struct PlanFacts {
-  std::vector<std::string> nodes;  // every node type, in tree order
-  long temp_written = 0;           // blocks written to temporary files
+  std::vector<std::string> nodes;    // every node type, in tree order
+  std::vector<std::string> indexes;  // every index scanned
+  long temp_written = 0;             // blocks written to temporary files
 };
 
 void Walk(const rapidjson::Value& node, PlanFacts& facts) {
   std::string type = node["Node Type"].GetString();
   facts.nodes.push_back(type);
+  if (node.HasMember("Index Name")) facts.indexes.push_back(node["Index Name"].GetString());
   if (node.HasMember("Temp Written Blocks"))
     facts.temp_written += node["Temp Written Blocks"].GetInt64();
   if (!node.HasMember("Plans")) return;
@@ -45,6 +49,7 @@ class ListPlanTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ListPlanTest);
   CPPUNIT_TEST(testEveryOrderingPagesALargeAccount);
   CPPUNIT_TEST(testListStatementsNeverBufferTheAccount);
+  CPPUNIT_TEST(testListsArePlannedForTheirUser);
   CPPUNIT_TEST_SUITE_END();
 
   TestUser user_;
@@ -104,10 +109,17 @@ class ListPlanTest : public CppUnit::TestFixture {
     }
   }
 
-  // EXPLAIN ANALYZE of the API's own statements in a session set up as its workers' are.
+  // EXPLAIN ANALYZE of the API's own statements, planned as ListTasks has them planned
+  // (testListsArePlannedForTheirUser checks that it does).
   void testListStatementsNeverBufferTheAccount() {
+    const std::pair<const char*, const char*> indexed[] = {
+        {"task_list-created_at", "tasks_user_created"},
+        {"task_listcreated_at", "tasks_user_created"},
+        {"task_listposition", "tasks_user_position"},
+    };
     db::Connection conn(Env("TUDUSHKA_DATABASE_URL"), app::TaskStatements());
     conn.Connect();
+    conn.Run("SET plan_cache_mode = force_custom_plan");
     int checked = 0;
     for (const db::Statement* s : app::TaskStatements()) {
       std::string name = s->name;
@@ -121,13 +133,47 @@ class ListPlanTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(name, plan.IsArray() && plan.Size() == 1);
       PlanFacts facts;
       Walk(plan[0]["Plan"], facts);
-      std::string what = name + ": " + Join(facts.nodes);
+      std::string what = name + ": " + Join(facts.nodes) + " on " + Join(facts.indexes);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(what + " spilled to disk", 0L, facts.temp_written);
       CPPUNIT_ASSERT_MESSAGE(what, facts.nodes[0] == "Limit");
-      CPPUNIT_ASSERT_MESSAGE(what, std::find(facts.nodes.begin(), facts.nodes.end(), "WindowAgg") ==
-                                       facts.nodes.end());
+      auto has = [](const std::vector<std::string>& v, const std::string& x) {
+        return std::find(v.begin(), v.end(), x) != v.end();
+      };
+      CPPUNIT_ASSERT_MESSAGE(what, !has(facts.nodes, "WindowAgg"));
+      for (const auto& [statement, index] : indexed) {
+        if (name != statement) continue;
+        CPPUNIT_ASSERT_MESSAGE(what + ": sorts the account", !has(facts.nodes, "Sort"));
+        CPPUNIT_ASSERT_MESSAGE(what + ": not read from " + index, has(facts.indexes, index));
+      }
     }
     CPPUNIT_ASSERT_EQUAL(7, checked);
+  }
+
+  // app::ListTasks (as the API and the bot call it) has each list statement planned for the
+  // user (a custom plan), and leaves the session's generic plans for everything else.
+  void testListsArePlannedForTheirUser() {
+    db::Connection conn(Env("TUDUSHKA_DATABASE_URL"), app::TaskStatements());
+    conn.Connect();
+    app::Caller caller;
+    caller.user_id = user_.id;
+    caller.timezone = "UTC";
+    for (const std::string& ordering : app::TaskOrderings()) {
+      app::TaskQuery q;
+      q.ordering = ordering;
+      q.limit = kPage;
+      CPPUNIT_ASSERT_EQUAL(std::size_t(kPage), app::ListTasks(conn, caller, q).results.size());
+      db::Result plans = conn.Run(
+          "SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE name = "
+          "'task_list" +
+          ordering + "'");
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ordering, 1, plans.Rows());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ordering + ": custom plans", std::int64_t(1),
+                                   plans.GetInt(0, 0));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ordering + ": generic plans", std::int64_t(0),
+                                   plans.GetInt(0, 1));
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("force_generic_plan"),
+                         std::string(conn.Run("SHOW plan_cache_mode").Get(0, 0)));
   }
 };
 

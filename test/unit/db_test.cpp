@@ -312,6 +312,8 @@ class DbTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(urlSettingsWinOverDefaults);
   CPPUNIT_TEST(urlConnectTimeoutIsUsed);
   CPPUNIT_TEST(emptyResultNamesItsStatus);
+  CPPUNIT_TEST(customPlanRunsBetweenSetAndReset);
+  CPPUNIT_TEST(customPlanErrorLeavesTheConnectionUsable);
   CPPUNIT_TEST(emptyMigrationsAreRecorded);
   CPPUNIT_TEST(unreadableMigrationIsNamed);
   CPPUNIT_TEST_SUITE_END();
@@ -438,6 +440,58 @@ class DbTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(e.what(), Contains(e.what(), "PGRES_EMPTY_QUERY"));
     }
     CPPUNIT_ASSERT_EQUAL(0, conn.Run("-- nothing to do\n").Rows());  // plain SQL: a no-op
+  }
+
+  // Records what the server is asked to parse or run, in order; the fake asks twice for an
+  // unnamed statement (at Parse and at Execute), recorded once.
+  static FakePostgres::Answerer Recorder(std::vector<std::string>* ran, std::mutex* m,
+                                         const std::string& failing = "") {
+    return [=](const std::string& sql) {
+      std::lock_guard<std::mutex> lock(*m);
+      if (ran->empty() || ran->back() != sql) ran->push_back(sql);
+      return sql == failing ? FakePostgres::Answer::kError : FakePostgres::Answer::kOk;
+    };
+  }
+
+  void customPlanRunsBetweenSetAndReset() {
+    FakePostgres pg;
+    db::Connection conn(pg.Url(), {&kGood});
+    conn.Connect();
+    std::vector<std::string> ran;
+    std::mutex m;
+    pg.SetAnswer(Recorder(&ran, &m));
+    CPPUNIT_ASSERT_EQUAL(0, conn.ExecCustomPlan("good", {}).Rows());
+    {
+      std::lock_guard<std::mutex> lock(m);
+      std::vector<std::string> want = {"SET plan_cache_mode = force_custom_plan", "SELECT 1",
+                                       "RESET plan_cache_mode"};
+      CPPUNIT_ASSERT(want == ran);
+    }
+    CPPUNIT_ASSERT_EQUAL(0, conn.Exec("good").Rows());  // out of pipeline mode again
+  }
+
+  void customPlanErrorLeavesTheConnectionUsable() {
+    // The statement fails: the server skips the RESET (its transaction, with the SET in
+    // it, is rolled back); the caller gets the statement's error and the connection stays.
+    FakePostgres pg;
+    db::Connection conn(pg.Url(), {&kGood, &kMissing});
+    conn.Connect();
+    std::vector<std::string> ran;
+    std::mutex m;
+    pg.SetAnswer(Recorder(&ran, &m, kMissing.sql));
+    try {
+      conn.ExecCustomPlan("missing", {});
+      CPPUNIT_FAIL("a failed statement was taken for a success");
+    } catch (const db::Unavailable& e) {
+      CPPUNIT_FAIL(std::string("a failed statement is no lost connection: ") + e.what());
+    } catch (const db::Error& e) {
+      CPPUNIT_ASSERT_EQUAL(std::string("42P01"), e.sqlstate());
+    }
+    CPPUNIT_ASSERT(conn.IsOpen());
+    CPPUNIT_ASSERT_EQUAL(0, conn.Exec("good").Rows());
+    CPPUNIT_ASSERT_EQUAL(0, conn.ExecCustomPlan("good", {}).Rows());
+    std::lock_guard<std::mutex> lock(m);
+    CPPUNIT_ASSERT_EQUAL(1, Count(ran, "RESET plan_cache_mode"));  // the second call's only
   }
 
   void emptyMigrationsAreRecorded() {
