@@ -17,6 +17,14 @@ bool IsConnectionState(const std::string& state) {
   return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
 }
 
+// libpq's parameter array: each value's text, or null for SQL NULL.
+std::vector<const char*> Values(const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p.c_str());
+  return values;
+}
+
 std::string Trimmed(const char* message) {
   std::string s = message ? message : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -186,18 +194,14 @@ Result Connection::Exec(const char* statement, std::initializer_list<Param> para
 }
 
 Result Connection::Exec(const char* statement, const std::vector<Param>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const Param& p : params) values.push_back(p.c_str());
+  std::vector<const char*> values = Values(params);
   if (!IsOpen()) throw Unavailable("database connection is closed", "");
   return Check(PQexecPrepared(conn_.get(), statement, static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0));
 }
 
 Result Connection::ExecCustomPlan(const char* statement, const std::vector<Param>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const Param& p : params) values.push_back(p.c_str());
+  std::vector<const char*> values = Values(params);
   if (!IsOpen()) throw Unavailable("database connection is closed", "");
   PGconn* c = conn_.get();
   // SET, the statement and RESET in one pipeline, one round trip. They run in one implicit
