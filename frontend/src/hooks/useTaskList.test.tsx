@@ -29,6 +29,23 @@ describe('useTaskList', () => {
     expect(result.current.tasks[0].title).toBe('New title');
   });
 
+  it('a reload that started after a local change brings the server copy', async () => {
+    const stored = sampleTask({ id: 1, title: 'Old title' }) as Task;
+    let answer!: (r: Response) => void;
+    mockFetch({
+      'GET /api/tasks/': () => new Promise<Response>((resolve) => (answer = resolve)),
+    });
+    const { result } = renderHook(() => useTaskList({}));
+    await waitFor(() => expect(answer).toBeTypeOf('function'));
+    act(() => answer(page([stored])));
+    await waitFor(() => expect(result.current.tasks).toHaveLength(1));
+
+    act(() => result.current.replace({ ...stored, title: 'Local title' }));
+    act(() => result.current.reload());
+    await act(async () => answer(page([{ ...stored, title: 'Server title' }])));
+    await waitFor(() => expect(result.current.tasks[0].title).toBe('Server title'));
+  });
+
   it('hidden tasks stay out of later reloads until unhidden', async () => {
     const one = sampleTask({ id: 1 }) as Task;
     mockFetch({ 'GET /api/tasks/': () => page([one]) });

@@ -28,6 +28,10 @@ export function useTaskList(query: TaskQuery) {
     const current = new AbortController();
     controller.current = current;
     const startedAt = changeSeq.current;
+    // Only changes from now on can outlive this reload (it aborts any earlier one, and later
+    // ones start later still), so the older marks go: the map stays as small as the edits
+    // made while a reload is in flight.
+    changedAt.current.clear();
     setState((s) => (s.status === 'error' ? s : { status: 'loading' }));
     tasksApi.list({ completed, q, tag }, current.signal).then(
       (list) => {
