@@ -29,7 +29,8 @@ namespace {
 
 class FakePostgres {
  public:
-  enum class Answer { kOk, kEmpty, kError };
+  // kHangUp: the server closes the connection when asked to run the statement.
+  enum class Answer { kOk, kEmpty, kError, kHangUp };
   using Answerer = std::function<Answer(const std::string& sql)>;
 
   FakePostgres() {
@@ -152,6 +153,7 @@ class FakePostgres {
                  std::string(1, '\0'));
         return false;
       case Answer::kOk:
+      case Answer::kHangUp:  // Serve hangs up before it asks for an answer
         break;
     }
     if (IsSelect(sql)) {
@@ -246,6 +248,7 @@ class FakePostgres {
           break;
         case 'E':
           if (failed) break;
+          if (AnswerFor(portal_sql) == Answer::kHangUp) return;  // the caller closes fd
           failed = !Result(fd, portal_sql, false);
           break;
         case 'S':
@@ -314,6 +317,7 @@ class DbTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(emptyResultNamesItsStatus);
   CPPUNIT_TEST(customPlanRunsBetweenSetAndReset);
   CPPUNIT_TEST(customPlanErrorLeavesTheConnectionUsable);
+  CPPUNIT_TEST(customPlanOnALostConnectionIsUnavailable);
   CPPUNIT_TEST(emptyMigrationsAreRecorded);
   CPPUNIT_TEST(unreadableMigrationIsNamed);
   CPPUNIT_TEST_SUITE_END();
@@ -492,6 +496,28 @@ class DbTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, conn.ExecCustomPlan("good", {}).Rows());
     std::lock_guard<std::mutex> lock(m);
     CPPUNIT_ASSERT_EQUAL(1, Count(ran, "RESET plan_cache_mode"));  // the second call's only
+  }
+
+  void customPlanOnALostConnectionIsUnavailable() {
+    // The server goes away in the middle of the pipeline: Unavailable (a 503 upstairs),
+    // the connection closed, and the next EnsureOpen connects afresh.
+    FakePostgres pg;
+    db::Connection conn(pg.Url(), {&kGood});
+    conn.Connect();
+    pg.SetAnswer([](const std::string& sql) {
+      return sql == kGood.sql ? FakePostgres::Answer::kHangUp : FakePostgres::Answer::kOk;
+    });
+    try {
+      conn.ExecCustomPlan("good", {});
+      CPPUNIT_FAIL("a lost connection was taken for a success");
+    } catch (const db::Unavailable&) {
+    }
+    CPPUNIT_ASSERT(!conn.IsOpen());
+    pg.SetAnswer(nullptr);
+    conn.EnsureOpen([](std::string_view, std::string_view) {});
+    CPPUNIT_ASSERT(conn.IsOpen());
+    CPPUNIT_ASSERT_EQUAL(2, pg.Connections());
+    CPPUNIT_ASSERT_EQUAL(0, conn.ExecCustomPlan("good", {}).Rows());
   }
 
   void emptyMigrationsAreRecorded() {
