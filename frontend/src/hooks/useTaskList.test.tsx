@@ -9,20 +9,29 @@ afterEach(() => vi.unstubAllGlobals());
 const page = (results: unknown[]) =>
   json(200, { count: results.length, next: null, previous: null, results });
 
+/**
+ * A list whose every load waits until the test answers it (`answer()` answers the latest);
+ * the first load has brought `stored` in.
+ */
+async function listWithHeldLoads(stored: Task) {
+  let pending!: (r: Response) => void;
+  mockFetch({
+    'GET /api/tasks/': () => new Promise<Response>((resolve) => (pending = resolve)),
+  });
+  const hook = renderHook(() => useTaskList({}));
+  await waitFor(() => expect(pending).toBeTypeOf('function'));
+  act(() => pending(page([stored])));
+  await waitFor(() => expect(hook.result.current.tasks).toHaveLength(1));
+  return { result: hook.result, answer: () => pending };
+}
+
 describe('useTaskList', () => {
   it('a reload that started before a local change keeps the local copy', async () => {
     const stored = sampleTask({ id: 1, title: 'Old title' }) as Task;
-    let answer!: (r: Response) => void;
-    mockFetch({
-      'GET /api/tasks/': () => new Promise<Response>((resolve) => (answer = resolve)),
-    });
-    const { result } = renderHook(() => useTaskList({}));
-    await waitFor(() => expect(answer).toBeTypeOf('function'));
-    act(() => answer(page([stored])));
-    await waitFor(() => expect(result.current.tasks).toHaveLength(1));
+    const { result, answer } = await listWithHeldLoads(stored);
 
     act(() => result.current.reload());
-    const staleAnswer = answer;
+    const staleAnswer = answer();
     act(() => result.current.replace({ ...stored, title: 'New title' }));
     await act(async () => staleAnswer(page([stored, sampleTask({ id: 2 })])));
     await waitFor(() => expect(result.current.tasks).toHaveLength(2));
@@ -31,18 +40,11 @@ describe('useTaskList', () => {
 
   it('a reload that started after a local change brings the server copy', async () => {
     const stored = sampleTask({ id: 1, title: 'Old title' }) as Task;
-    let answer!: (r: Response) => void;
-    mockFetch({
-      'GET /api/tasks/': () => new Promise<Response>((resolve) => (answer = resolve)),
-    });
-    const { result } = renderHook(() => useTaskList({}));
-    await waitFor(() => expect(answer).toBeTypeOf('function'));
-    act(() => answer(page([stored])));
-    await waitFor(() => expect(result.current.tasks).toHaveLength(1));
+    const { result, answer } = await listWithHeldLoads(stored);
 
     act(() => result.current.replace({ ...stored, title: 'Local title' }));
     act(() => result.current.reload());
-    await act(async () => answer(page([{ ...stored, title: 'Server title' }])));
+    await act(async () => answer()(page([{ ...stored, title: 'Server title' }])));
     await waitFor(() => expect(result.current.tasks[0].title).toBe('Server title'));
   });
 
