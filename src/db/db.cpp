@@ -206,14 +206,13 @@ Result Connection::ExecCustomPlan(const char* statement, const std::vector<Param
   PGconn* c = conn_.get();
   // SET, the statement and RESET in one pipeline, one round trip. They run in one implicit
   // transaction (or in the caller's), so an error rolls the SET back along with the rest.
-  bool sent = PQenterPipelineMode(c) == 1 &&
-              PQsendQueryParams(c, "SET plan_cache_mode = force_custom_plan", 0, nullptr, nullptr,
-                                nullptr, nullptr, 0) == 1 &&
+  auto send_sql = [c](const char* sql) {
+    return PQsendQueryParams(c, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  };
+  bool sent = PQenterPipelineMode(c) == 1 && send_sql("SET plan_cache_mode = force_custom_plan") &&
               PQsendQueryPrepared(c, statement, static_cast<int>(values.size()), values.data(),
                                   nullptr, nullptr, 0) == 1 &&
-              PQsendQueryParams(c, "RESET plan_cache_mode", 0, nullptr, nullptr, nullptr, nullptr,
-                                0) == 1 &&
-              PQpipelineSync(c) == 1;
+              send_sql("RESET plan_cache_mode") && PQpipelineSync(c) == 1;
   std::unique_ptr<PGresult, void (*)(PGresult*)> got[3] = {
       {nullptr, &PQclear}, {nullptr, &PQclear}, {nullptr, &PQclear}};
   if (sent) {
