@@ -5,14 +5,18 @@
 // writes with its pid to a file when it starts.
 #include <cppunit/extensions/HelperMacros.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -26,6 +30,7 @@
 
 #include "tudushka/core/config.hpp"
 #include "tudushka/core/log.hpp"
+#include "tudushka/http/fastcgi.hpp"
 #include "tudushka/server/pool.hpp"
 
 using namespace tudushka;
@@ -75,11 +80,98 @@ core::Config Labelled(int workers, const std::string& label) {
   return c;
 }
 
+// Reads each request as the API does (bodies up to 16 bytes) and answers 204, or 413.
 class IdleApp : public server::WorkerApp {
  public:
   void Serve(FCGX_Request& request) override {
-    FCGX_FPrintF(request.out, "Status: 204 No Content\r\n\r\n");
+    bool too_large = false;
+    http::ReadRequest(request, 16, too_large);
+    FCGX_FPrintF(request.out, too_large ? "Status: 413 Content Too Large\r\n\r\n"
+                                        : "Status: 204 No Content\r\n\r\n");
   }
+};
+
+// One FastCGI request over a unix socket, sent as nginx sends it (one request per connection).
+class FcgiClient {
+ public:
+  explicit FcgiClient(const std::string& path) {
+    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(std::strerror(errno), 0,
+                                 connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr));
+  }
+  ~FcgiClient() { close(fd_); }
+
+  void Send(const std::string& method, const std::string& body) {
+    std::string params;
+    for (const auto& [k, v] :
+         std::map<std::string, std::string>{{"REQUEST_METHOD", method},
+                                            {"REQUEST_URI", "/api/tasks/"},
+                                            {"CONTENT_LENGTH", std::to_string(body.size())}}) {
+      params += static_cast<char>(k.size());
+      params += static_cast<char>(v.size());
+      params += k + v;
+    }
+    std::string out = Record(1, std::string("\0\1\0\0\0\0\0\0", 8));  // BEGIN_REQUEST, responder
+    out += Record(4, params) + Record(4, "");                         // PARAMS
+    if (!body.empty()) out += Record(5, body);
+    out += Record(5, "");  // the end of STDIN
+    CPPUNIT_ASSERT_EQUAL(static_cast<ssize_t>(out.size()), write(fd_, out.data(), out.size()));
+  }
+
+  // STDOUT up to the END_REQUEST record.
+  std::string Answer() {
+    std::string stdout_data;
+    for (;;) {
+      std::string header = ReadExactly(8);
+      auto type = static_cast<unsigned char>(header[1]);
+      std::size_t length =
+          static_cast<unsigned char>(header[4]) * 256u + static_cast<unsigned char>(header[5]);
+      std::string content = ReadExactly(length + static_cast<unsigned char>(header[6]));
+      if (type == 6) stdout_data += content.substr(0, length);
+      if (type == 3) return stdout_data;
+    }
+  }
+
+  // True when the worker has ended its side of the connection (read gives EOF).
+  bool AtEnd() {
+    char c;
+    return read(fd_, &c, 1) == 0;
+  }
+
+  // True when the worker has closed the connection, not only shut down its side: a write
+  // fails then, while a worker still draining the input would read it.
+  bool WorkerClosed() {
+    return send(fd_, "x", 1, MSG_NOSIGNAL) < 0 && (errno == EPIPE || errno == ECONNRESET);
+  }
+
+ private:
+  static std::string Record(int type, const std::string& content) {
+    char h[8] = {1,
+                 static_cast<char>(type),
+                 0,
+                 1,
+                 static_cast<char>(content.size() >> 8),
+                 static_cast<char>(content.size() & 0xff),
+                 0,
+                 0};
+    return std::string(h, 8) + content;
+  }
+
+  std::string ReadExactly(std::size_t n) {
+    std::string out(n, '\0');
+    std::size_t got = 0;
+    while (got < n) {
+      ssize_t r = read(fd_, out.data() + got, n - got);
+      CPPUNIT_ASSERT_MESSAGE("the worker ended the connection mid-answer", r > 0);
+      got += static_cast<std::size_t>(r);
+    }
+    return out;
+  }
+
+  int fd_ = -1;
 };
 
 // A master running `initial`, reloaded with `reloads[0]`, `reloads[1]`, ... on each SIGHUP.
@@ -138,6 +230,7 @@ class Pool {
   }
 
   pid_t master() const { return master_; }
+  std::string socket() const { return dir_ + "/api.sock"; }
 
   // pid -> label of every worker started so far.
   std::map<pid_t, std::string> Started() const {
@@ -204,6 +297,8 @@ class PoolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PoolTest);
   CPPUNIT_TEST(secondReloadDuringAReloadStartsOver);
   CPPUNIT_TEST(reloadRefusesWhatAStartRefuses);
+  CPPUNIT_TEST(connectionIsClosedOnceItsInputIsRead);
+  CPPUNIT_TEST(unreadInputIsDrainedBeforeClosing);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -256,6 +351,45 @@ class PoolTest : public CppUnit::TestFixture {
     std::string log = pool.Log();
     CPPUNIT_ASSERT_MESSAGE(log, log.find("keeping the old configuration") != std::string::npos &&
                                     log.find("TUDUSHKA_SECRET_KEY") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
+  }
+
+  void connectionIsClosedOnceItsInputIsRead() {
+    // The worker closes as soon as it has answered, without waiting for the client to
+    // close first: the one worker of the pool is free for the next connection at once.
+    Pool pool(Labelled(1, "a"), {});
+    CPPUNIT_ASSERT_MESSAGE("the pool never became ready: " + pool.Log(), pool.WaitReady());
+    for (const auto& [method, body] : std::vector<std::pair<std::string, std::string>>{
+             {"GET", ""}, {"POST", "{\"a\":1}"}, {"POST", std::string(16, 'x')}}) {
+      FcgiClient client(pool.socket());
+      client.Send(method, body);
+      std::string answer = client.Answer();
+      CPPUNIT_ASSERT_MESSAGE(method + ": " + answer, answer.rfind("Status: 204", 0) == 0);
+      CPPUNIT_ASSERT_MESSAGE(method + ": the connection did not end", client.AtEnd());
+      CPPUNIT_ASSERT_MESSAGE(
+          method + " " + std::to_string(body.size()) + " bytes: the worker only shut down its side",
+          client.WorkerClosed());
+    }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
+  }
+
+  void unreadInputIsDrainedBeforeClosing() {
+    // A body over the limit is not read; closing on it would reset the connection (over
+    // TCP, losing the answer), so the worker shuts down its side and reads the rest first.
+    Pool pool(Labelled(1, "a"), {});
+    CPPUNIT_ASSERT_MESSAGE("the pool never became ready: " + pool.Log(), pool.WaitReady());
+    {
+      FcgiClient client(pool.socket());
+      client.Send("POST", std::string(100, 'x'));
+      std::string answer = client.Answer();
+      CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("Status: 413", 0) == 0);
+      CPPUNIT_ASSERT(client.AtEnd());
+      CPPUNIT_ASSERT_MESSAGE("the worker closed with the input unread", !client.WorkerClosed());
+    }
+    FcgiClient next(pool.socket());  // served once the first client has closed
+    next.Send("GET", "");
+    std::string answer = next.Answer();
+    CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("Status: 204", 0) == 0);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
   }
 };
