@@ -50,9 +50,6 @@ Request ReadRequest(FCGX_Request& fcgi, std::size_t body_limit, bool& body_too_l
     int n = FCGX_GetStr(req.body.data(), static_cast<int>(content_length), fcgi.in);
     req.body.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
   }
-  // The record that ends the input comes with the params or the body: reading it lets the
-  // worker close the connection at once (WorkerLoop). Input past CONTENT_LENGTH stays unread.
-  FCGX_GetChar(fcgi.in);
   return req;
 }
 

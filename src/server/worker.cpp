@@ -77,9 +77,10 @@ int WorkerLoop(int listen_fd, WorkerApp& app, long max_requests) {
     }
     app.Serve(request);
     // libfcgi ends a connection by shutting down its side and reading until nginx closes the
-    // other, lest unread input reset it (over TCP) and lose the answer. Input read to its end
-    // leaves none: close at once, and accept the next request instead of waiting for nginx.
-    if (FCGX_HasSeenEOF(request.in) == EOF) FCGX_Detach(&request);
+    // other, lest unread input reset it (over TCP) and lose the answer. When the input is at
+    // its end (the record that ends it came with the params or the body the app read), none
+    // is left: close at once instead of waiting for nginx. An unread body keeps the drain.
+    if (FCGX_GetChar(request.in) == EOF) FCGX_Detach(&request);
     FCGX_Finish_r(&request);
     if (max_requests > 0 && ++served >= max_requests) {
       core::LogInfo("worker recycling", {{"requests", std::to_string(served)}});

@@ -9,8 +9,8 @@
 
 namespace tudushka::http {
 
-// Reads params and body, and the end of the input after it. A body over `body_limit` is
-// not read: the request comes back with `body_too_large` set so the caller can answer 413.
+// Reads params and body. A body over `body_limit` is not read: the request
+// comes back with `body_too_large` set so the caller can answer 413.
 Request ReadRequest(FCGX_Request& fcgi, std::size_t body_limit, bool& body_too_large);
 
 // Writes status line, headers and body (the body is skipped for HEAD).
