@@ -46,7 +46,8 @@ BOT_MAIN := $(wildcard src/bin/bot.cpp)
 
 LIB := $(BUILD)/libtudushka.a
 BINS := $(BUILD)/tudushka-api $(if $(BOT_MAIN),$(BUILD)/tudushka-bot)
-TEST_BINS := $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/bench-responder $(BUILD)/parser-bench
+TEST_BINS := $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/bench-responder $(BUILD)/parser-bench \
+  $(BUILD)/bench-db-insert
 
 .PHONY: all tests run test bench fuzz install clean format frontend
 .SECONDARY:
@@ -71,6 +72,9 @@ $(BUILD)/integration-tests: $(INTEG_OBJS) $(COMMON_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcppunit
 
 $(BUILD)/bench-responder: $(BUILD)/obj/test/bench/responder.o
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench-db-insert: $(BUILD)/obj/test/bench/db_insert.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 run:
