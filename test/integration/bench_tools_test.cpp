@@ -38,12 +38,12 @@ std::map<std::string, std::string> Pairs(const std::string& output, const std::s
 
 class BenchToolsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(BenchToolsTest);
-  CPPUNIT_TEST(testDbInsertWritesTheTasksItCounts);
+  CPPUNIT_TEST(testDbInsertWritesWhatItCounts);
   CPPUNIT_TEST(testDbInsertRefusesBadArgumentsAndUnknownUsers);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void testDbInsertWritesTheTasksItCounts() {
+  void testDbInsertWritesWhatItCounts() {
     TestUser writer = NewUser();
     TestUser other = NewUser();
     CreateTitled(other.token, "not the bench's");
