@@ -50,6 +50,11 @@ constexpr const char* kCorsHeaders =
 
 }  // namespace
 
+const std::vector<std::string>& WorkerSessionSettings() {
+  static const std::vector<std::string> settings = {"tudushka.client_announces=on"};
+  return settings;
+}
+
 const app::Caller& Context::Caller() {
   if (caller) return *caller;
   std::string_view auth = req.Header("authorization");
@@ -93,9 +98,7 @@ Service::Service(const core::Config& config, http::Metrics* metrics, Freshness* 
       metrics_(metrics),
       own_freshness_(freshness ? nullptr : std::make_unique<Freshness>()),
       freshness_(freshness ? freshness : own_freshness_.get()),
-      // The triggers of sql/004 leave announcing our writes to AnnounceWrite.
-      db_(config.database_url, AllStatements(), {Freshness::kChannel},
-          {"tudushka.client_announces=on"}),
+      db_(config.database_url, AllStatements(), {Freshness::kChannel}, WorkerSessionSettings()),
       router_(Routes()),
       responses_(kResponseCacheBytes),
       tokens_(kTokenCacheEntries),

@@ -12,7 +12,6 @@
 // BENCH_STATUS line counting inserts as 201 and failures as 500. Exits 1 on bad arguments,
 // when no client could connect or when no insert succeeded (an unknown user, say).
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "tudushka/api/service.hpp"
 #include "tudushka/app/tasks.hpp"
 #include "tudushka/db/db.hpp"
 
@@ -48,9 +48,8 @@ tudushka::app::TaskInput BenchTask() {
 void RunClient(const std::string& url, std::int64_t user_id, Clock::time_point start,
                Clock::time_point deadline, ClientResult& out) {
   try {
-    // As src/api/service.cpp sets up a worker's connection.
     tudushka::db::Connection db(url, tudushka::app::TaskStatements(), {},
-                                {"tudushka.client_announces=on"});
+                                tudushka::api::WorkerSessionSettings());
     db.Connect();
     const tudushka::app::TaskInput task = BenchTask();
     tudushka::app::Caller caller;
@@ -136,12 +135,10 @@ int main(int argc, char** argv) {
   std::printf(
       "BENCH requests=%zu duration_us=%lld rps=%.1f p50_us=%lld p90_us=%lld p99_us=%lld "
       "max_us=%lld non2xx3xx=%lld connect=%lld read=0 write=0 timeout=0 bytes=0\n",
-      all.size(), static_cast<long long>(elapsed_us),
-      secs > 0 ? static_cast<double>(all.size()) / secs : 0.0,
+      all.size(), static_cast<long long>(elapsed_us), static_cast<double>(all.size()) / secs,
       static_cast<long long>(Percentile(all, 50)), static_cast<long long>(Percentile(all, 90)),
-      static_cast<long long>(Percentile(all, 99)),
-      static_cast<long long>(all.empty() ? 0 : all.back()), static_cast<long long>(failures),
-      static_cast<long long>(broken));
+      static_cast<long long>(Percentile(all, 99)), static_cast<long long>(all.back()),
+      static_cast<long long>(failures), static_cast<long long>(broken));
   std::printf("BENCH_STATUS 201=%zu", all.size());
   if (failures > 0) std::printf(" 500=%lld", static_cast<long long>(failures));
   std::printf("\n");

@@ -3,8 +3,6 @@
 // own code, and the numbers it reports are the tasks that reached the database.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <rapidjson/document.h>
-
 #include <map>
 #include <sstream>
 #include <string>
@@ -64,11 +62,9 @@ class BenchToolsTest : public CppUnit::TestFixture {
     // Every counted insert is a task of the writer, as the POST scenario's body makes it.
     auto list = Call("GET", "/api/tasks/?limit=1", "", AuthHeader(writer.token));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(list.Describe(), 200L, list.status);
-    rapidjson::Document doc;
-    doc.Parse(list.body.c_str());
-    CPPUNIT_ASSERT_MESSAGE(list.Describe(), doc.IsObject());
-    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(inserted), Int(doc, "count"));
-    const auto& task = Member(doc, "results")[0];
+    CPPUNIT_ASSERT_MESSAGE(list.Describe(), list.json.IsObject());
+    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(inserted), Int(list.json, "count"));
+    const auto& task = Member(list.json, "results")[0];
     CPPUNIT_ASSERT_EQUAL(std::string("bench: написать отчёт 📊"), Str(task, "title"));
     CPPUNIT_ASSERT_EQUAL(std::string("[\"bench\"]"), ToJson(Member(task, "tags")));
     CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(1), Int(task, "priority"));
@@ -76,9 +72,7 @@ class BenchToolsTest : public CppUnit::TestFixture {
     // Nobody else's tasks change.
     auto theirs = Call("GET", "/api/tasks/", "", AuthHeader(other.token));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(theirs.Describe(), 200L, theirs.status);
-    rapidjson::Document their_doc;
-    their_doc.Parse(theirs.body.c_str());
-    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(1), Int(their_doc, "count"));
+    CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(1), Int(theirs.json, "count"));
   }
 
   void testDbInsertRefusesBadArgumentsAndUnknownUsers() {

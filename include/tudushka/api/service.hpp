@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "tudushka/api/freshness.hpp"
 #include "tudushka/api/response_cache.hpp"
@@ -21,6 +23,10 @@
 namespace tudushka::api {
 
 class Service;
+
+// Server settings of a worker's database session ("name=value"): the triggers of
+// sql/004 leave announcing these sessions' writes to Service::AnnounceWrite.
+const std::vector<std::string>& WorkerSessionSettings();
 
 // What a handler gets: the request, the response to fill, the database and the
 // caller (authenticated on first use).
