@@ -113,34 +113,105 @@ Service::Service(const core::Config& config, http::Metrics* metrics, Freshness* 
 
 Service::~Service() { SendNotices(true); }
 
-void Service::Serve(FCGX_Request& fcgi) {
-  auto start = std::chrono::steady_clock::now();
-  bool too_large = false;
-  http::Request req = http::ReadRequest(fcgi, config_.body_limit, too_large);
-  http::Response res;
-  std::int64_t user_id = 0;
-  int route = -1;
-  if (too_large) {
+void Service::Serve(FCGX_Request& first, const server::AcceptMore& more) {
+  std::vector<FCGX_Request*> fcgi;
+  std::vector<std::chrono::steady_clock::time_point> starts;
+  std::vector<Exchange> exchanges;
+  exchanges.reserve(server::kMaxTogether);
+  auto take = [&](FCGX_Request& request) {
+    starts.push_back(std::chrono::steady_clock::now());
+    fcgi.push_back(&request);
+    Exchange& x = exchanges.emplace_back();
+    bool too_large = false;
+    x.req = http::ReadRequest(request, config_.body_limit, too_large);
+    if (!too_large) return;
     http::HttpError e(
         413, "too_large",
         "request body is over the limit of " + std::to_string(config_.body_limit) + " bytes");
-    res.status = 413;
-    res.body = http::ErrorBody(e, req.request_id);
-  } else {
-    Handle(req, res, &user_id, &route);
+    x.res.status = 413;
+    x.res.body = http::ErrorBody(e, x.req.request_id);
+    x.answered = true;
+  };
+  take(first);
+  // Only a write that can share a commit waits for company; the requests already queued
+  // behind it would wait for a worker anyway.
+  if (GroupRoute(exchanges[0]) >= 0)
+    while (FCGX_Request* next = more()) take(*next);
+  HandleTogether(exchanges);
+  for (std::size_t i = 0; i < exchanges.size(); ++i) {
+    const Exchange& x = exchanges[i];
+    http::WriteResponse(*fcgi[i], x.req, x.res);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - starts[i])
+                      .count();
+    if (metrics_)
+      metrics_->RecordRequest(x.route, x.res.status, static_cast<std::uint64_t>(micros));
+    if (core::LogEnabled(core::LogLevel::kInfo))
+      core::LogInfo("request", {{"request_id", x.req.request_id},
+                                {"method", x.req.method},
+                                {"path", x.req.path},
+                                {"status", std::to_string(x.res.status)},
+                                {"duration_us", std::to_string(micros)},
+                                {"user_id", x.user_id ? std::to_string(x.user_id) : "-"}});
   }
-  http::WriteResponse(fcgi, req, res);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-  if (metrics_) metrics_->RecordRequest(route, res.status, static_cast<std::uint64_t>(micros));
-  if (core::LogEnabled(core::LogLevel::kInfo))
-    core::LogInfo("request", {{"request_id", req.request_id},
-                              {"method", req.method},
-                              {"path", req.path},
-                              {"status", std::to_string(res.status)},
-                              {"duration_us", std::to_string(micros)},
-                              {"user_id", user_id ? std::to_string(user_id) : "-"}});
+}
+
+void Service::HandleTogether(std::vector<Exchange>& exchanges) {
+  std::vector<Exchange*> group;
+  for (auto& x : exchanges)
+    if (!x.answered && GroupRoute(x) >= 0) group.push_back(&x);
+  if (group.size() > 1 && CommitTogether(group))
+    for (Exchange* x : group) x->answered = true;
+  for (auto& x : exchanges) {
+    if (x.answered) continue;
+    Handle(x.req, x.res, &x.user_id, &x.route);
+    x.answered = true;
+  }
+}
+
+int Service::GroupRoute(const Exchange& x) const {
+  auto match = router_.Find(x.req.method, x.req.path);
+  return match.route && match.route->handler.commit == Commit::kGroup ? match.index : -1;
+}
+
+namespace {
+struct GroupRefused {};  // a grouped request failed: roll back, answer each alone
+}  // namespace
+
+bool Service::CommitTogether(std::vector<Exchange*>& group) {
+  try {
+    CatchUpOnChanges();  // once for the group, outside its transaction
+    SendNotices(false);
+    db_.InTransaction([&] {
+      for (Exchange* x : group) {
+        x->res = http::Response();
+        Dispatch(x->req, x->res, &x->user_id, &x->route, true);
+        // Whatever failed here (a statement the database refused, or a deadlock between
+        // two groups' idempotency keys, answered 500 after its savepoint) is tried again
+        // alone: a group never answers an error that the request alone would not.
+        if (db_.TransactionFailed() || x->res.status >= 500) throw GroupRefused();
+      }
+    });
+  } catch (const GroupRefused&) {
+    return false;
+  } catch (const db::Unavailable& e) {
+    // Whether the commit went through is unknown: as for a lone write, 503 (below, the
+    // writes are announced all the same).
+    for (Exchange* x : group) x->res = Unavailable(x->req, e);
+  } catch (const db::Error&) {
+    return false;  // the commit itself was refused: nothing was written
+  }
+  if (metrics_) metrics_->RecordGroupCommit(group.size());
+  for (Exchange* x : group) Finish(x->req, x->res, x->user_id, x->route);
+  return true;
+}
+
+http::Response Service::Unavailable(const http::Request& req, const db::Unavailable& e) {
+  if (metrics_) metrics_->RecordDbError();
+  core::LogWarn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
+  http::HttpError err(503, "unavailable", "the database is unavailable; try again in a moment");
+  err.headers.emplace_back("Retry-After", "1");
+  return http::ErrorResponse(err, req.request_id);
 }
 
 void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user_id,
@@ -160,15 +231,16 @@ void Service::Handle(http::Request& req, http::Response& res, std::int64_t* user
       break;
     } catch (const db::Unavailable& e) {
       if (safe && attempt == 0) continue;
-      if (metrics_) metrics_->RecordDbError();
-      core::LogWarn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
-      http::HttpError err(503, "unavailable", "the database is unavailable; try again in a moment");
-      err.headers.emplace_back("Retry-After", "1");
-      res = http::ErrorResponse(err, req.request_id);
+      res = Unavailable(req, e);
       break;
     }
   }
-  AnnounceWrite(*route_index, *user_id, res.status);  // the route's effect says if it wrote
+  Finish(req, res, *user_id, *route_index);
+}
+
+void Service::Finish(const http::Request& req, http::Response& res, std::int64_t user_id,
+                     int route_index) {
+  AnnounceWrite(route_index, user_id, res.status);  // the route's effect says if it wrote
   // CORS: only for configured origins; never a wildcard.
   std::string_view origin = req.Header("origin");
   if (!origin.empty()) {
@@ -282,7 +354,7 @@ http::HttpError Service::CurrentError(const http::Request& req) {
 }
 
 void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id,
-                       int* route_index) {
+                       int* route_index, bool grouped) {
   Context c{req, res, db_, config_, *this, std::nullopt};
   try {
     auto match = router_.Find(req.method, req.path);
@@ -305,8 +377,10 @@ void Service::Dispatch(http::Request& req, http::Response& res, std::int64_t* us
     req.params = std::move(match.params);
     bool probe = match.route->handler.effect == Effect::kProbe;
     try {
-      CatchUpOnChanges();
-      SendNotices(false);
+      if (!grouped) {
+        CatchUpOnChanges();
+        SendNotices(false);
+      }
     } catch (const db::Unavailable&) {
       if (!probe) throw;  // a probe reports the database in its own shape
     }

@@ -247,6 +247,22 @@ void Connection::Rollback() noexcept {
   PQclear(r);
 }
 
+void Connection::RollbackToSavepoint() noexcept {
+  if (!IsOpen()) return;
+  PGresult* r = PQexec(conn_.get(), "ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested");
+  PQclear(r);
+}
+
+bool Connection::InTransactionBlock() const {
+  if (!IsOpen()) return false;
+  auto status = PQtransactionStatus(conn_.get());
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+bool Connection::TransactionFailed() const {
+  return IsOpen() && PQtransactionStatus(conn_.get()) == PQTRANS_INERROR;
+}
+
 int Migrate(Connection& conn, const std::string& dir, void (*progress)(const std::string&)) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;

@@ -89,6 +89,17 @@ std::string Metrics::Render(const std::vector<std::string>& route_names) const {
                 static_cast<unsigned long long>(worker_restarts_.load(std::memory_order_relaxed)),
                 static_cast<unsigned long long>(db_errors_.load(std::memory_order_relaxed)));
   out += line;
+  std::snprintf(line, sizeof line,
+                "# HELP tudushka_group_commits_total Transactions that committed the writes of "
+                "several requests together.\n"
+                "# TYPE tudushka_group_commits_total counter\n"
+                "tudushka_group_commits_total %llu\n"
+                "# HELP tudushka_grouped_requests_total Requests answered in a group commit.\n"
+                "# TYPE tudushka_grouped_requests_total counter\n"
+                "tudushka_grouped_requests_total %llu\n",
+                static_cast<unsigned long long>(group_commits_.load(std::memory_order_relaxed)),
+                static_cast<unsigned long long>(grouped_requests_.load(std::memory_order_relaxed)));
+  out += line;
   out +=
       "# HELP tudushka_cache_lookups_total Worker cache lookups (checked tokens, rendered "
       "answers) by result.\n"

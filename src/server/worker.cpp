@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
+#include <vector>
 
 #include "children.hpp"
 #include "tudushka/core/log.hpp"
@@ -61,33 +62,50 @@ int WorkerLoop(int listen_fd, WorkerApp& app, long max_requests) {
     return 1;
   }
 
-  FCGX_Request request;
-  FCGX_InitRequest(&request, listen_fd, 0);
+  // Requests the app answers together (it takes the others with `more`).
+  std::vector<FCGX_Request> requests(kMaxTogether);
+  for (auto& r : requests) FCGX_InitRequest(&r, listen_fd, 0);
+  std::size_t taken = 0;
+  AcceptMore more = [&]() -> FCGX_Request* {
+    if (taken == requests.size() || g_signals.terminate) return nullptr;
+    int rc = FCGX_Accept_r(&requests[taken]);  // the socket is non-blocking: none waiting
+    if (rc < 0) {
+      if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
+        core::LogWarn(std::string("accept failed: ") + std::strerror(-rc));
+      return nullptr;
+    }
+    return &requests[taken++];
+  };
   long served = 0;
   while (!g_signals.terminate) {
     epoll_event got;
     int n = epoll_pwait(ep, &got, 1, app.IdleMillis(), &wait_mask);
     if (n == 0 && !g_signals.terminate) app.Idle();
     if (n <= 0) continue;  // EINTR: the loop condition sees the flag
-    int rc = FCGX_Accept_r(&request);
+    int rc = FCGX_Accept_r(&requests[0]);
     if (rc < 0) {
       if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR) continue;  // another worker won
       core::LogWarn(std::string("accept failed: ") + std::strerror(-rc));
       continue;
     }
-    app.Serve(request);
-    // libfcgi ends a connection by shutting down its side and reading until nginx closes the
-    // other, lest unread input reset it (over TCP) and lose the answer. When the input is at
-    // its end (the record that ends it came with the params or the body the app read), none
-    // is left: close at once instead of waiting for nginx. An unread body keeps the drain.
-    if (FCGX_GetChar(request.in) == EOF) FCGX_Detach(&request);
-    FCGX_Finish_r(&request);
-    if (max_requests > 0 && ++served >= max_requests) {
+    taken = 1;
+    app.Serve(requests[0], more);
+    for (std::size_t i = 0; i < taken; ++i) {
+      // libfcgi ends a connection by shutting down its side and reading until nginx closes
+      // the other, lest unread input reset it (over TCP) and lose the answer. When the input
+      // is at its end (the record that ends it came with the params or the body the app
+      // read), none is left: close at once instead of waiting for nginx. An unread body
+      // keeps the drain.
+      if (FCGX_GetChar(requests[i].in) == EOF) FCGX_Detach(&requests[i]);
+      FCGX_Finish_r(&requests[i]);
+    }
+    served += static_cast<long>(taken);
+    if (max_requests > 0 && served >= max_requests) {
       core::LogInfo("worker recycling", {{"requests", std::to_string(served)}});
       break;
     }
   }
-  FCGX_Free(&request, 1);
+  for (auto& r : requests) FCGX_Free(&r, 1);
   close(ep);
   return 0;
 }

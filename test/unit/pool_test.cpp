@@ -23,6 +23,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -80,14 +81,34 @@ core::Config Labelled(int workers, const std::string& label) {
   return c;
 }
 
-// Reads each request as the API does (bodies up to 16 bytes) and answers 204, or 413.
+// Reads each request as the API does (bodies up to 16 bytes) and answers 204, or 413. A
+// request whose body is "take:N" first takes N more requests with `more` (waiting up to 5 s
+// for them to arrive, stopping early when `more` has no room left), then answers every
+// request it holds "200 together=<how many>".
 class IdleApp : public server::WorkerApp {
  public:
-  void Serve(FCGX_Request& request) override {
+  void Serve(FCGX_Request& request, const server::AcceptMore& more) override {
     bool too_large = false;
-    http::ReadRequest(request, 16, too_large);
-    FCGX_FPrintF(request.out, too_large ? "Status: 413 Content Too Large\r\n\r\n"
-                                        : "Status: 204 No Content\r\n\r\n");
+    http::Request first = http::ReadRequest(request, 16, too_large);
+    if (too_large || first.body.rfind("take:", 0) != 0) {
+      FCGX_FPrintF(request.out, too_large ? "Status: 413 Content Too Large\r\n\r\n"
+                                          : "Status: 204 No Content\r\n\r\n");
+      return;
+    }
+    std::size_t want = 1 + std::strtoul(first.body.c_str() + 5, nullptr, 10);
+    std::vector<FCGX_Request*> held{&request};
+    PollUntil(milliseconds(5000), [&] {
+      while (held.size() < want)
+        if (FCGX_Request* next = more()) {
+          http::ReadRequest(*next, 16, too_large);
+          held.push_back(next);
+        } else {
+          break;
+        }
+      return held.size() >= want || held.size() == server::kMaxTogether;
+    });
+    for (FCGX_Request* r : held)
+      FCGX_FPrintF(r->out, "Status: 200 OK\r\n\r\ntogether=%d", static_cast<int>(held.size()));
   }
 };
 
@@ -298,6 +319,7 @@ class PoolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(secondReloadDuringAReloadStartsOver);
   CPPUNIT_TEST(reloadRefusesWhatAStartRefuses);
   CPPUNIT_TEST(connectionIsClosedOnceItsInputIsRead);
+  CPPUNIT_TEST(waitingRequestsAreHandedToTheAppTogether);
   CPPUNIT_TEST(unreadInputIsDrainedBeforeClosing);
   CPPUNIT_TEST_SUITE_END();
 
@@ -370,6 +392,30 @@ class PoolTest : public CppUnit::TestFixture {
           method + " " + std::to_string(body.size()) + " bytes: the worker only shut down its side",
           client.WorkerClosed());
     }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
+  }
+
+  void waitingRequestsAreHandedToTheAppTogether() {
+    // One worker: the app holds the first request while 19 more connect, takes them with
+    // `more` up to kMaxTogether, answers those together; the rest are served after, alone.
+    Pool pool(Labelled(1, "a"), {});
+    CPPUNIT_ASSERT_MESSAGE("the pool never became ready: " + pool.Log(), pool.WaitReady());
+    std::vector<std::unique_ptr<FcgiClient>> clients;
+    for (int i = 0; i < 20; ++i) {
+      clients.push_back(std::make_unique<FcgiClient>(pool.socket()));
+      clients.back()->Send("POST", i == 0 ? "take:99" : "take:0");
+    }
+    std::map<std::string, int> answers;  // answer -> how many clients got it
+    for (auto& client : clients) {
+      std::string answer = client->Answer();
+      answers[answer.substr(answer.find("together="))] += 1;
+      CPPUNIT_ASSERT_MESSAGE("a connection did not end", client->AtEnd());
+    }
+    std::string shown;
+    for (const auto& [answer, n] : answers) shown += answer + " x" + std::to_string(n) + "; ";
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(shown + pool.Log(), 2, static_cast<int>(answers.size()));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(shown, server::kMaxTogether, answers["together=16"]);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(shown, 20 - server::kMaxTogether, answers["together=1"]);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(pool.Log(), 0, pool.Stop(milliseconds(5000)));
   }
 

@@ -54,12 +54,27 @@ enum class Effect {
   kProbe,     // health: reports an unreachable database in its own shape; never an ETag
 };
 
-// A route's handler and its effect: the route table says both (routes.cpp).
+// A route's handler and its effect: the route table says both (routes.cpp). A route that
+// joins a group commit has its writes share one transaction with those of the other
+// requests of its group (see Service::HandleTogether): its handler must make its writes
+// with db::Connection::InTransaction or single statements, and touch nothing outside the
+// database but the answer.
+enum class Commit { kAlone, kGroup };
 struct Endpoint {
   void (*handle)(Context&);
   Effect effect = Effect::kNone;
+  Commit commit = Commit::kAlone;
 };
 using Router = http::Router<Endpoint>;
+
+// One request and its answer, as a worker handles it.
+struct Exchange {
+  http::Request req;
+  http::Response res;
+  std::int64_t user_id = 0;  // the authenticated caller, else 0
+  int route = -1;            // index in Routes(), else -1
+  bool answered = false;     // `res` is final (HandleTogether leaves the exchange alone)
+};
 
 class Service : public server::WorkerApp {
  public:
@@ -69,7 +84,9 @@ class Service : public server::WorkerApp {
   Service(const core::Config& config, http::Metrics* metrics, Freshness* freshness = nullptr);
   ~Service() override;
 
-  void Serve(FCGX_Request& request) override;
+  // Reads `request`; when its route joins a group commit, takes the requests already
+  // waiting (up to server::kMaxTogether) and answers them all with HandleTogether.
+  void Serve(FCGX_Request& request, const server::AcceptMore& more) override;
   // Sends pending change notices and reads incoming ones while idle, so PostgreSQL
   // never has to hold them for us.
   void Idle() override;
@@ -77,6 +94,13 @@ class Service : public server::WorkerApp {
   // Routes and answers one request; never throws.
   void Handle(http::Request& req, http::Response& res, std::int64_t* user_id = nullptr,
               int* route_index = nullptr);
+  // Answers requests that arrived together; never throws. Those whose route joins a group
+  // commit run in one transaction, so their writes cost one commit and one flush to disk
+  // between them instead of one each. If any of them fails on the database (or answers
+  // 5xx), the transaction is rolled back and each is answered alone, as Handle does; if
+  // the connection breaks, all get 503 (as a lone write would). The others are answered
+  // one by one, after the group's commit.
+  void HandleTogether(std::vector<Exchange>& exchanges);
 
   http::Metrics* metrics() const { return metrics_; }
   Freshness& freshness() { return *freshness_; }
@@ -85,7 +109,16 @@ class Service : public server::WorkerApp {
   const Router& router() const { return router_; }
 
  private:
-  void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id, int* route_index);
+  // `grouped`: inside HandleTogether's transaction, which has caught up on changes already.
+  void Dispatch(http::Request& req, http::Response& res, std::int64_t* user_id, int* route_index,
+                bool grouped = false);
+  // After a request's writes committed: announces them, and adds the CORS headers.
+  void Finish(const http::Request& req, http::Response& res, std::int64_t user_id, int route_index);
+  // The route of a request that would join a group commit, else -1.
+  int GroupRoute(const Exchange& x) const;
+  // HandleTogether's transaction; false when it was rolled back (answer each alone).
+  bool CommitTogether(std::vector<Exchange*>& group);
+  http::Response Unavailable(const http::Request& req, const db::Unavailable& e);
   // Reads change notices that arrived; forgets every cached answer after a reconnect
   // (notices sent while disconnected are lost).
   void CatchUpOnChanges();

@@ -141,28 +141,39 @@ class Connection {
   // statement in it (empty, or only comments) does nothing and returns an empty Result.
   Result Run(const std::string& sql);
 
-  // Runs `body` inside BEGIN/COMMIT; rolls back if it throws.
+  // Runs `body` inside BEGIN/COMMIT; rolls back if it throws. Inside a transaction already
+  // open (requests answered as a group, see api::Service::Serve) it runs in a savepoint
+  // instead, so a failing body undoes only its own work.
   template <class F>
   auto InTransaction(F&& body) -> decltype(body()) {
-    Run("BEGIN");
+    bool nested = InTransactionBlock();
+    Run(nested ? "SAVEPOINT nested" : "BEGIN");
     try {
       if constexpr (std::is_void_v<decltype(body())>) {
         body();
-        Run("COMMIT");
+        Run(nested ? "RELEASE SAVEPOINT nested" : "COMMIT");
       } else {
         auto result = body();
-        Run("COMMIT");
+        Run(nested ? "RELEASE SAVEPOINT nested" : "COMMIT");
         return result;
       }
     } catch (...) {
-      Rollback();
+      if (nested)
+        RollbackToSavepoint();
+      else
+        Rollback();
       throw;
     }
   }
+  // A transaction is open on this connection (BEGIN without COMMIT or ROLLBACK yet).
+  bool InTransactionBlock() const;
+  // The open transaction met an error: until it rolls back, every statement fails.
+  bool TransactionFailed() const;
 
  private:
   Result Check(PGresult* r);
   void Rollback() noexcept;
+  void RollbackToSavepoint() noexcept;
 
   void Drain(const NotifyHandler& on_notify);
 

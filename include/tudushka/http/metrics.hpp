@@ -26,6 +26,11 @@ class Metrics {
   void RecordRequest(int route, int status, std::uint64_t micros);
   void RecordWorkerRestart() { worker_restarts_.fetch_add(1, std::memory_order_relaxed); }
   void RecordDbError() { db_errors_.fetch_add(1, std::memory_order_relaxed); }
+  // One transaction committed the writes of `requests` requests (a group commit).
+  void RecordGroupCommit(std::uint64_t requests) {
+    group_commits_.fetch_add(1, std::memory_order_relaxed);
+    grouped_requests_.fetch_add(requests, std::memory_order_relaxed);
+  }
   // A worker cache lookup: which cache, and whether it answered.
   enum Cache { kTokenCache, kResponseCache, kCaches };
   void RecordCacheLookup(Cache cache, bool hit) {
@@ -44,6 +49,8 @@ class Metrics {
   std::atomic<std::uint64_t> micros_sum_[kMaxRoutes];
   std::atomic<std::uint64_t> worker_restarts_;
   std::atomic<std::uint64_t> db_errors_;
+  std::atomic<std::uint64_t> group_commits_;
+  std::atomic<std::uint64_t> grouped_requests_;
   std::atomic<std::uint64_t> cache_lookups_[kCaches][2];  // [cache][miss, hit]
 };
 

@@ -26,12 +26,20 @@ namespace tudushka::server {
 constexpr int kExitConfig = 78;
 constexpr auto kStopGrace = std::chrono::seconds(8);
 
+// The most requests a worker holds at once (see WorkerApp::Serve).
+constexpr int kMaxTogether = 16;
+
+// Accepts one more request if one is already waiting, without blocking; nullptr when none
+// is, or when the worker already holds kMaxTogether.
+using AcceptMore = std::function<FCGX_Request*()>;
+
 // What a worker runs: built in the child after fork, then fed requests.
 class WorkerApp {
  public:
   virtual ~WorkerApp() = default;
-  // Answers one accepted request (must write the whole response).
-  virtual void Serve(FCGX_Request& request) = 0;
+  // Answers an accepted request, and every request it takes with `more` to answer
+  // together with it (it must write each whole response).
+  virtual void Serve(FCGX_Request& request, const AcceptMore& more) = 0;
   // Called while no request comes, IdleMillis() after the last call or request
   // (housekeeping; must not throw).
   virtual void Idle() {}
