@@ -2,9 +2,10 @@
 //
 // CLIENTS threads, each with its own connection set up as an API worker's (the same
 // prepared statements and session settings), call app::CreateTask for USER_ID as fast as
-// they can for SECONDS: the very statement, parameters and commit a POST /api/tasks/ makes,
-// with no HTTP, nginx or FastCGI in front. What PostgreSQL does here with the pool's
-// number of clients is the most the POST scenario can hope for on this machine.
+// they can for SECONDS: the very statement, parameters and commit a lone POST /api/tasks/
+// makes, with no HTTP, nginx or FastCGI in front. What PostgreSQL does here with the pool's
+// number of clients, one commit per insert, is the most POSTs could do on this machine
+// without the API's group commit (api::Service::HandleTogether).
 //
 //   bench-db-insert USER_ID CLIENTS SECONDS     (database: $TUDUSHKA_DATABASE_URL)
 //

@@ -118,7 +118,8 @@ class Service : public server::WorkerApp {
   int GroupRoute(const Exchange& x) const;
   // HandleTogether's transaction; false when it was rolled back (answer each alone).
   bool CommitTogether(std::vector<Exchange*>& group);
-  http::Response Unavailable(const http::Request& req, const db::Unavailable& e);
+  // 503 for a request the database could not serve (counted and logged).
+  http::Response UnavailableResponse(const http::Request& req, const db::Unavailable& e);
   // Reads change notices that arrived; forgets every cached answer after a reconnect
   // (notices sent while disconnected are lost).
   void CatchUpOnChanges();
