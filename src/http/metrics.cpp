@@ -79,27 +79,17 @@ std::string Metrics::Render(const std::vector<std::string>& route_names) const {
                   name_of(r).c_str(), static_cast<unsigned long long>(total));
     out += line;
   }
-  std::snprintf(line, sizeof line,
-                "# HELP tudushka_worker_restarts_total Workers replaced after exiting.\n"
-                "# TYPE tudushka_worker_restarts_total counter\n"
-                "tudushka_worker_restarts_total %llu\n"
-                "# HELP tudushka_db_errors_total Requests that failed on the database.\n"
-                "# TYPE tudushka_db_errors_total counter\n"
-                "tudushka_db_errors_total %llu\n",
-                static_cast<unsigned long long>(worker_restarts_.load(std::memory_order_relaxed)),
-                static_cast<unsigned long long>(db_errors_.load(std::memory_order_relaxed)));
-  out += line;
-  std::snprintf(line, sizeof line,
-                "# HELP tudushka_group_commits_total Transactions that committed the writes of "
-                "several requests together.\n"
-                "# TYPE tudushka_group_commits_total counter\n"
-                "tudushka_group_commits_total %llu\n"
-                "# HELP tudushka_grouped_requests_total Requests answered in a group commit.\n"
-                "# TYPE tudushka_grouped_requests_total counter\n"
-                "tudushka_grouped_requests_total %llu\n",
-                static_cast<unsigned long long>(group_commits_.load(std::memory_order_relaxed)),
-                static_cast<unsigned long long>(grouped_requests_.load(std::memory_order_relaxed)));
-  out += line;
+  auto counter = [&out](const std::string& name, const char* help,
+                        const std::atomic<std::uint64_t>& value) {
+    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(value.load(std::memory_order_relaxed)) + "\n";
+  };
+  counter("tudushka_worker_restarts_total", "Workers replaced after exiting.", worker_restarts_);
+  counter("tudushka_db_errors_total", "Requests that failed on the database.", db_errors_);
+  counter("tudushka_group_commits_total",
+          "Transactions that committed the writes of several requests together.", group_commits_);
+  counter("tudushka_grouped_requests_total", "Requests answered in a group commit.",
+          grouped_requests_);
   out +=
       "# HELP tudushka_cache_lookups_total Worker cache lookups (checked tokens, rendered "
       "answers) by result.\n"

@@ -20,9 +20,8 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-api::Exchange Exchange(const std::string& method, const std::string& path,
-                       const std::string& token, const std::string& body = "",
-                       const Headers& headers = {}) {
+api::Exchange Exchange(const std::string& method, const std::string& path, const std::string& token,
+                       const std::string& body = "", const Headers& headers = {}) {
   api::Exchange x;
   x.req.method = method;
   x.req.path = path;
@@ -123,9 +122,11 @@ class GroupCommitTest : public CppUnit::TestFixture {
     list.Parse(xs[1].res.body.c_str());
     CPPUNIT_ASSERT_EQUAL_MESSAGE(Show(xs), std::int64_t{3}, list["count"].GetInt64());
     for (const auto& x : xs) CPPUNIT_ASSERT_EQUAL(a.id, x.user_id);
-    CPPUNIT_ASSERT_MESSAGE(before, before.find("tudushka_group_commits_total 0\n") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(before,
+                           before.find("tudushka_group_commits_total 0\n") != std::string::npos);
     std::string after = metrics_->Render({});
-    CPPUNIT_ASSERT_MESSAGE(after, after.find("tudushka_group_commits_total 1\n") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(after,
+                           after.find("tudushka_group_commits_total 1\n") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(after,
                            after.find("tudushka_grouped_requests_total 4\n") != std::string::npos);
   }
@@ -156,7 +157,7 @@ class GroupCommitTest : public CppUnit::TestFixture {
              "WHERE user_id = " +
              std::to_string(a.id)));
     CPPUNIT_ASSERT_EQUAL(std::string("0"), Psql("SELECT count(*) FROM tasks WHERE user_id = " +
-                                                 std::to_string(gone.id)));
+                                                std::to_string(gone.id)));
     std::string after = metrics_->Render({});
     auto commits = [](const std::string& text) {
       auto at = text.find("tudushka_group_commits_total ");
@@ -176,8 +177,8 @@ class GroupCommitTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(xs[0].res.body, xs[1].res.body);
     CPPUNIT_ASSERT_EQUAL(std::string(""), HeaderOf(xs[0].res, "Idempotent-Replayed"));
     CPPUNIT_ASSERT_EQUAL(std::string("true"), HeaderOf(xs[1].res, "Idempotent-Replayed"));
-    CPPUNIT_ASSERT_EQUAL(std::string("1"),
-                         Psql("SELECT count(*) FROM tasks WHERE user_id = " + std::to_string(a.id)));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), Psql("SELECT count(*) FROM tasks WHERE user_id = " +
+                                                std::to_string(a.id)));
   }
 
   void testANestedTransactionUndoesOnlyItsOwnWork() {
