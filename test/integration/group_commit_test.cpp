@@ -1,15 +1,19 @@
 // Group commit: task creations that reach a worker together share one transaction
-// (api::Service::HandleTogether). Driven in-process, an api::Service against the stack's
-// PostgreSQL, so the group is exactly the requests the test hands it. The rows one
+// (api::Service::HandleTogether). Mostly driven in-process, an api::Service against the
+// stack's PostgreSQL, so the group is exactly the requests the test hands it; one burst
+// goes through nginx to the stack's pool, where groups form as they will. The rows one
 // transaction wrote share their created_at (now(), the transaction's start).
 #include <cppunit/extensions/HelperMacros.h>
 #include <rapidjson/document.h>
 
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "fixture.hpp"
+#include "http_client.hpp"
 #include "tudushka/api/service.hpp"
 #include "tudushka/core/config.hpp"
 #include "tudushka/db/db.hpp"
@@ -18,10 +22,10 @@
 namespace tudushka::itest {
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using HeaderPairs = std::vector<std::pair<std::string, std::string>>;
 
 api::Exchange Exchange(const std::string& method, const std::string& path, const std::string& token,
-                       const std::string& body = "", const Headers& headers = {}) {
+                       const std::string& body = "", const HeaderPairs& headers = {}) {
   api::Exchange x;
   x.req.method = method;
   x.req.path = path;
@@ -58,6 +62,7 @@ class GroupCommitTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testARefusedCreationIsAnsweredAloneAndTheOthersCommitOnce);
   CPPUNIT_TEST(testARepeatedIdempotencyKeyInOneGroupCreatesOnce);
   CPPUNIT_TEST(testANestedTransactionUndoesOnlyItsOwnWork);
+  CPPUNIT_TEST(testABurstThroughNginxLandsEveryAcknowledgedCreation);
   CPPUNIT_TEST_SUITE_END();
 
   http::Metrics* metrics_ = nullptr;
@@ -198,6 +203,44 @@ class GroupCommitTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!db.InTransactionBlock());
     auto r = db.Run("SELECT string_agg(v::text, ',' ORDER BY v) FROM nested_t");
     CPPUNIT_ASSERT_EQUAL(std::string("1,3"), std::string(r.Get(0, 0)));
+  }
+
+  void testABurstThroughNginxLandsEveryAcknowledgedCreation() {
+    // 16 clients at once, 12 creations each (plain, with an Idempotency-Key, quick add):
+    // every one is acknowledged once, with its own id, and is in the database.
+    TestUser u = NewUser();
+    constexpr int kClients = 16, kEach = 12;
+    std::vector<std::vector<Response>> answers(kClients);
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c)
+      clients.emplace_back([&, c] {
+        for (int i = 0; i < kEach; ++i) {
+          std::string title = "burst " + std::to_string(c) + "-" + std::to_string(i);
+          if (i % 3 == 2)
+            answers[c].push_back(Call("POST", "/api/tasks/quick",
+                                      "{\"text\":" + Quote(title + " #burst") + "}",
+                                      AuthHeader(u.token)));
+          else
+            answers[c].push_back(
+                Call("POST", "/api/tasks/", "{\"title\":" + Quote(title) + "}",
+                     AuthHeader(u.token,
+                                i % 3 == 1 ? Headers{"Idempotency-Key: " + title} : Headers{})));
+        }
+      });
+    for (auto& t : clients) t.join();
+    std::set<std::int64_t> ids;
+    std::set<std::string> titles;
+    for (const auto& per : answers)
+      for (const auto& r : per) {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), 201L, r.status);
+        ids.insert(Int(r.json, "id"));
+        titles.insert(Str(r.json, "title"));
+      }
+    CPPUNIT_ASSERT_EQUAL(std::size_t{kClients * kEach}, ids.size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{kClients * kEach}, titles.size());
+    CPPUNIT_ASSERT_EQUAL(std::to_string(kClients * kEach) + "|" + std::to_string(kClients * kEach),
+                         Psql("SELECT count(*), count(DISTINCT title) FROM tasks WHERE user_id = " +
+                              std::to_string(u.id) + " AND title LIKE 'burst %'"));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(GroupCommitTest);
