@@ -121,13 +121,15 @@ Service::Service(const core::Config& config, http::Metrics* metrics, Freshness* 
 Service::~Service() { SendNotices(true); }
 
 void Service::Serve(FCGX_Request& first, const server::AcceptMore& more) {
-  std::vector<FCGX_Request*> fcgi;
-  std::vector<std::chrono::steady_clock::time_point> starts;
+  struct Held {  // where exchanges[i] came from, and since when
+    FCGX_Request* fcgi;
+    std::chrono::steady_clock::time_point start;
+  };
+  std::vector<Held> held;
   std::vector<Exchange> exchanges;
   exchanges.reserve(server::kMaxTogether);
   auto take = [&](FCGX_Request& request) {
-    starts.push_back(std::chrono::steady_clock::now());
-    fcgi.push_back(&request);
+    held.push_back({&request, std::chrono::steady_clock::now()});
     Exchange& x = exchanges.emplace_back();
     bool too_large = false;
     x.req = http::ReadRequest(request, config_.body_limit, too_large);
@@ -147,9 +149,9 @@ void Service::Serve(FCGX_Request& first, const server::AcceptMore& more) {
   HandleTogether(exchanges);
   for (std::size_t i = 0; i < exchanges.size(); ++i) {
     const Exchange& x = exchanges[i];
-    http::WriteResponse(*fcgi[i], x.req, x.res);
+    http::WriteResponse(*held[i].fcgi, x.req, x.res);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - starts[i])
+                      std::chrono::steady_clock::now() - held[i].start)
                       .count();
     if (metrics_)
       metrics_->RecordRequest(x.route, x.res.status, static_cast<std::uint64_t>(micros));

@@ -62,14 +62,15 @@ int WorkerLoop(int listen_fd, WorkerApp& app, long max_requests) {
     return 1;
   }
 
-  // Requests the app answers together (it takes the others with `more`).
+  // Requests the app answers together: the first one, then those it takes with `more`.
   std::vector<FCGX_Request> requests(kMaxTogether);
   for (auto& r : requests) FCGX_InitRequest(&r, listen_fd, 0);
   std::size_t taken = 0;
   AcceptMore more = [&]() -> FCGX_Request* {
     if (taken == requests.size() || g_signals.terminate) return nullptr;
-    int rc = FCGX_Accept_r(&requests[taken]);  // the socket is non-blocking: none waiting
+    int rc = FCGX_Accept_r(&requests[taken]);
     if (rc < 0) {
+      // The socket is non-blocking: none is waiting (or another worker won it).
       if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
         core::LogWarn(std::string("accept failed: ") + std::strerror(-rc));
       return nullptr;
@@ -82,14 +83,10 @@ int WorkerLoop(int listen_fd, WorkerApp& app, long max_requests) {
     int n = epoll_pwait(ep, &got, 1, app.IdleMillis(), &wait_mask);
     if (n == 0 && !g_signals.terminate) app.Idle();
     if (n <= 0) continue;  // EINTR: the loop condition sees the flag
-    int rc = FCGX_Accept_r(&requests[0]);
-    if (rc < 0) {
-      if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR) continue;  // another worker won
-      core::LogWarn(std::string("accept failed: ") + std::strerror(-rc));
-      continue;
-    }
-    taken = 1;
-    app.Serve(requests[0], more);
+    taken = 0;
+    FCGX_Request* first = more();
+    if (!first) continue;
+    app.Serve(*first, more);
     for (std::size_t i = 0; i < taken; ++i) {
       // libfcgi ends a connection by shutting down its side and reading until nginx closes
       // the other, lest unread input reset it (over TCP) and lose the answer. When the input

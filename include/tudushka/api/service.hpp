@@ -98,7 +98,7 @@ class Service : public server::WorkerApp {
   // commit run in one transaction, so their writes cost one commit and one flush to disk
   // between them instead of one each. If any of them fails on the database (or answers
   // 5xx), the transaction is rolled back and each is answered alone, as Handle does; if
-  // the connection breaks, all get 503 (as a lone write would). The others are answered
+  // the connection breaks, all get 503 (as a lone write would). The others are handled
   // one by one, after the group's commit.
   void HandleTogether(std::vector<Exchange>& exchanges);
 
