@@ -146,12 +146,11 @@ void Service::Serve(FCGX_Request& first, const server::AcceptMore& more) {
   // behind it would wait for a worker anyway.
   if (GroupRoute(exchanges[0]) >= 0)
     while (FCGX_Request* next = more()) take(*next);
-  HandleTogether(exchanges);
-  for (std::size_t i = 0; i < exchanges.size(); ++i) {
-    const Exchange& x = exchanges[i];
-    http::WriteResponse(*held[i].fcgi, x.req, x.res);
+  HandleTogether(exchanges, [&](Exchange& x) {
+    const Held& h = held[static_cast<std::size_t>(&x - exchanges.data())];
+    http::WriteResponse(*h.fcgi, x.req, x.res);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - held[i].start)
+                      std::chrono::steady_clock::now() - h.start)
                       .count();
     if (metrics_)
       metrics_->RecordRequest(x.route, x.res.status, static_cast<std::uint64_t>(micros));
@@ -162,19 +161,27 @@ void Service::Serve(FCGX_Request& first, const server::AcceptMore& more) {
                                 {"status", std::to_string(x.res.status)},
                                 {"duration_us", std::to_string(micros)},
                                 {"user_id", x.user_id ? std::to_string(x.user_id) : "-"}});
-  }
+  });
 }
 
-void Service::HandleTogether(std::vector<Exchange>& exchanges) {
+void Service::HandleTogether(std::vector<Exchange>& exchanges,
+                             const std::function<void(Exchange&)>& answer) {
+  auto done = [&](Exchange& x) {
+    x.answered = true;
+    if (answer) answer(x);
+  };
   std::vector<Exchange*> group;
   for (auto& x : exchanges)
-    if (!x.answered && GroupRoute(x) >= 0) group.push_back(&x);
+    if (x.answered)
+      done(x);
+    else if (GroupRoute(x) >= 0)
+      group.push_back(&x);
   if (group.size() > 1 && CommitTogether(group))
-    for (Exchange* x : group) x->answered = true;
+    for (Exchange* x : group) done(*x);
   for (auto& x : exchanges) {
     if (x.answered) continue;
     Handle(x.req, x.res, &x.user_id, &x.route);
-    x.answered = true;
+    done(x);
   }
 }
 

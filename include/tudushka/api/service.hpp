@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -73,7 +74,7 @@ struct Exchange {
   http::Response res;
   std::int64_t user_id = 0;  // the authenticated caller, else 0
   int route = -1;            // index in Routes(), else -1
-  bool answered = false;     // `res` is final (HandleTogether leaves the exchange alone)
+  bool answered = false;     // `res` is final (HandleTogether only hands it to `answer`)
 };
 
 class Service : public server::WorkerApp {
@@ -99,8 +100,11 @@ class Service : public server::WorkerApp {
   // between them instead of one each. If any of them fails on the database (or answers
   // 5xx), the transaction is rolled back and each is answered alone, as Handle does; if
   // the connection breaks, all get 503 (as a lone write would). The others are handled
-  // one by one, after the group's commit.
-  void HandleTogether(std::vector<Exchange>& exchanges);
+  // one by one, after the group's commit. `answer`, if given, is called for each exchange
+  // as soon as its answer is final: first those answered already, then the group's right
+  // after their commit, then each of the others once handled.
+  void HandleTogether(std::vector<Exchange>& exchanges,
+                      const std::function<void(Exchange&)>& answer = {});
 
   http::Metrics* metrics() const { return metrics_; }
   Freshness& freshness() { return *freshness_; }
