@@ -11,7 +11,6 @@
 #include "views.hpp"
 
 namespace tudushka::api {
-namespace {
 
 constexpr std::size_t kMaxTitle = 500, kMaxDescription = 10000, kMaxTags = 20, kMaxTag = 50;
 
@@ -39,6 +38,8 @@ app::TaskInput ReadTaskInput(const rapidjson::Document& body) {
   ThrowIfInvalid(errors);
   return t;
 }
+
+namespace {
 
 std::int64_t TaskId(const Context& c) { return std::stoll(c.req.params.at("id")); }
 

@@ -1,22 +1,27 @@
 // bench-db-insert: the database side of the POST scenario, for scripts/bench.
 //
 // CLIENTS threads, each with its own connection set up as an API worker's (the same
-// prepared statements and session settings), call app::CreateTask for USER_ID as fast as
-// they can for SECONDS: the very statement, parameters and commit a lone POST /api/tasks/
-// makes, with no HTTP, nginx or FastCGI in front. What PostgreSQL does here with the pool's
+// prepared statements and session settings), call app::CreateTask for USER_ID with the
+// task in BODY (read as the API reads a POST body) as fast as they can for SECONDS: the
+// very statement, parameters and commit a lone POST /api/tasks/ with that body makes,
+// with no HTTP, nginx or FastCGI in front. What PostgreSQL does here with the pool's
 // number of clients, one commit per insert, is the most POSTs could do on this machine
 // without the API's group commit (api::Service::HandleTogether).
 //
-//   bench-db-insert USER_ID CLIENTS SECONDS     (database: $TUDUSHKA_DATABASE_URL)
+//   bench-db-insert USER_ID CLIENTS SECONDS BODY     (database: $TUDUSHKA_DATABASE_URL)
 //
 // Prints the line test/bench/wrk.lua prints (BENCH requests=... rps=... p50_us=...), and a
-// BENCH_STATUS line counting inserts as 201 and failures as 500. Exits 1 on bad arguments,
-// when no client could connect or when no insert succeeded (an unknown user, say).
+// BENCH_STATUS line counting inserts as 201 and failures as 500. Exits 1 on bad arguments
+// (BODY included), when no client could connect or when no insert succeeded (an unknown
+// user, say).
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,23 +41,12 @@ struct ClientResult {
   std::string error;          // why the client could not run at all
 };
 
-// The body of scripts/bench's POST scenario.
-tudushka::app::TaskInput BenchTask() {
-  tudushka::app::TaskInput in;
-  in.title = "bench: написать отчёт 📊";
-  in.description = "wrk POST";
-  in.priority = 1;
-  in.tags = std::vector<std::string>{"bench"};
-  return in;
-}
-
-void RunClient(const std::string& url, std::int64_t user_id, Clock::time_point start,
-               Clock::time_point deadline, ClientResult& out) {
+void RunClient(const std::string& url, std::int64_t user_id, const tudushka::app::TaskInput& task,
+               Clock::time_point start, Clock::time_point deadline, ClientResult& out) {
   try {
     tudushka::db::Connection db(url, tudushka::app::TaskStatements(), {},
                                 tudushka::api::WorkerSessionSettings());
     db.Connect();
-    const tudushka::app::TaskInput task = BenchTask();
     tudushka::app::Caller caller;
     caller.user_id = user_id;
     std::this_thread::sleep_until(start);
@@ -89,11 +83,26 @@ bool ParseCount(const char* text, long max, long& out) {
 int main(int argc, char** argv) {
   long user_id = 0, clients = 0, seconds = 0;
   const char* url = std::getenv("TUDUSHKA_DATABASE_URL");
-  if (argc != 4 || !ParseCount(argv[1], 0x7fffffffL, user_id) ||
+  if (argc != 5 || !ParseCount(argv[1], 0x7fffffffL, user_id) ||
       !ParseCount(argv[2], 256, clients) || !ParseCount(argv[3], 300, seconds)) {
-    std::fprintf(stderr,
-                 "usage: bench-db-insert USER_ID CLIENTS(1..256) SECONDS(1..300)\n"
-                 "       (the database is $TUDUSHKA_DATABASE_URL)\n");
+    std::fprintf(
+        stderr,
+        "usage: bench-db-insert USER_ID CLIENTS(1..256) SECONDS(1..300) BODY\n"
+        "       (BODY: a POST /api/tasks/ body; the database is $TUDUSHKA_DATABASE_URL)\n");
+    return 1;
+  }
+  tudushka::app::TaskInput task;
+  try {
+    rapidjson::Document body;
+    body.Parse(argv[4]);
+    if (body.HasParseError() || !body.IsObject())
+      throw std::runtime_error("BODY is not a JSON object");
+    task = tudushka::api::ReadTaskInput(body);
+  } catch (const tudushka::http::HttpError& e) {
+    std::fprintf(stderr, "bench-db-insert: BODY: %s\n", tudushka::http::ErrorBody(e, "-").c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench-db-insert: %s\n", e.what());
     return 1;
   }
   if (url == nullptr || *url == '\0') {
@@ -107,7 +116,8 @@ int main(int argc, char** argv) {
   std::vector<ClientResult> results(static_cast<std::size_t>(clients));
   std::vector<std::thread> threads;
   for (auto& r : results)
-    threads.emplace_back(RunClient, std::string(url), user_id, start, deadline, std::ref(r));
+    threads.emplace_back(RunClient, std::string(url), user_id, std::cref(task), start, deadline,
+                         std::ref(r));
   for (auto& t : threads) t.join();
   const auto elapsed_us =
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();

@@ -11,8 +11,11 @@
 #include <string>
 #include <vector>
 
+#include <rapidjson/fwd.h>
+
 #include "tudushka/api/freshness.hpp"
 #include "tudushka/api/response_cache.hpp"
+#include "tudushka/app/tasks.hpp"
 #include "tudushka/app/users.hpp"
 #include "tudushka/core/config.hpp"
 #include "tudushka/db/db.hpp"
@@ -67,6 +70,11 @@ struct Endpoint {
   Commit commit = Commit::kAlone;
 };
 using Router = http::Router<Endpoint>;
+
+// The task fields of a JSON body, read and checked as POST /api/tasks/ and PATCH read
+// them; throws http::HttpError 422 naming each bad field. Public for bench-db-insert,
+// which inserts what the bench's POST sends.
+app::TaskInput ReadTaskInput(const rapidjson::Document& body);
 
 // One request and its answer, as a worker handles it.
 struct Exchange {
