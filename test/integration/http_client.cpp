@@ -110,6 +110,14 @@ std::string TypeName(const rapidjson::Value& v) {
   return "?";
 }
 
+// Fills response.json from the body when the body is JSON.
+void ParseJsonBody(Response& response) {
+  if (response.body.empty()) return;
+  response.json.Parse(response.body.data(), response.body.size());
+  response.is_json = !response.json.HasParseError();
+  if (!response.is_json) response.json.SetNull();
+}
+
 }  // namespace
 
 std::string Response::Header(std::string_view name) const {
@@ -241,12 +249,60 @@ Response Call(const std::string& method, const std::string& path, const std::str
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
 
-  if (!response.body.empty()) {
-    response.json.Parse(response.body.data(), response.body.size());
-    response.is_json = !response.json.HasParseError();
-    if (!response.is_json) response.json.SetNull();
-  }
+  ParseJsonBody(response);
   CheckContract(response);
+  return response;
+}
+
+Response RawCall(const std::string& bytes, long timeout_ms) {
+  Response response;
+  response.method = "RAW";
+  response.path = bytes.substr(0, bytes.find("\r\n")).substr(0, 120);
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
+  std::string url = BaseUrl() + "/";
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  CURLcode rc = curl_easy_perform(curl);
+  std::string raw;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (std::size_t sent = 0; rc == CURLE_OK && sent < bytes.size();) {
+    std::size_t n = 0;
+    rc = curl_easy_send(curl, bytes.data() + sent, bytes.size() - sent, &n);
+    sent += n;
+    if (rc == CURLE_AGAIN && std::chrono::steady_clock::now() < deadline) {
+      rc = CURLE_OK;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  while (rc == CURLE_OK || rc == CURLE_AGAIN) {
+    char buffer[4096];
+    std::size_t n = 0;
+    rc = curl_easy_recv(curl, buffer, sizeof buffer, &n);
+    if (rc == CURLE_OK && n == 0) break;  // the server closed the connection
+    raw.append(buffer, n);
+    if (rc == CURLE_AGAIN) {
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  if (rc != CURLE_OK && rc != CURLE_AGAIN) response.transport_error = curl_easy_strerror(rc);
+  curl_easy_cleanup(curl);
+
+  auto end_of_head = raw.find("\r\n\r\n");
+  std::string head = raw.substr(0, end_of_head);
+  if (head.rfind("HTTP/", 0) == 0 && head.size() > 12)
+    response.status = std::strtol(head.c_str() + head.find(' ') + 1, nullptr, 10);
+  for (std::size_t at = head.find("\r\n"); at != std::string::npos;) {
+    std::size_t next = head.find("\r\n", at + 2);
+    std::string line = head.substr(at + 2, next == std::string::npos ? next : next - at - 2);
+    OnHeader(line.data(), 1, line.size(), &response.headers);
+    at = next;
+  }
+  if (end_of_head != std::string::npos) response.body = raw.substr(end_of_head + 4);
+  ParseJsonBody(response);
   return response;
 }
 

@@ -54,6 +54,11 @@ std::string BaseUrl();
 Response Call(const std::string& method, const std::string& path, const std::string& body = "",
               const Headers& headers = {}, const CallOptions& options = {});
 
+// Sends `bytes` as they are (a malformed request, say) on a new connection to BaseUrl()'s
+// host and port, and reads the answer until the server closes the connection (or
+// `timeout_ms`). The answer is parsed as Call's (method "RAW", path: the first line sent).
+Response RawCall(const std::string& bytes, long timeout_ms = 5000);
+
 // {"Authorization: Bearer <token>"} plus `extra`.
 Headers AuthHeader(const std::string& token, Headers extra = {});
 

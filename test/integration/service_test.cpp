@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "expect.hpp"
 #include "fixture.hpp"
@@ -58,6 +59,7 @@ class ServiceTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testGzipOnLargeList);
   CPPUNIT_TEST(testGzipResponseStillRevalidates);
   CPPUNIT_TEST(testUnknownHostGetsClearError);
+  CPPUNIT_TEST(testMalformedHttpGetsJsonErrors);
   CPPUNIT_TEST(testOpenApiServed);
   CPPUNIT_TEST(testRequestIdIsNginxsAndLogged);
   CPPUNIT_TEST(testCorsOffByDefault);
@@ -233,6 +235,39 @@ class ServiceTest : public CppUnit::TestFixture {
     IT_ASSERT_MSG(r, r.is_json && r.json.IsObject() && r.json.HasMember("error"));
     IT_ASSERT_MSG(r, !r.ErrorCode().empty());
     IT_ASSERT_MSG(r, !Str(Member(r.json, "error"), "message").empty());
+  }
+
+  // Errors nginx finds before it knows the Host go to the default server: they must answer
+  // in the API's error shape too, never nginx's HTML page.
+  void testMalformedHttpGetsJsonErrors() {
+    struct Case {
+      std::string bytes;
+      long status;
+      std::string code;
+    };
+    const std::string host = "Host: 127.0.0.1\r\n";
+    for (const Case& c : std::vector<Case>{
+             {"GARBAGE\r\n\r\n", 400, "bad_request"},
+             {"GET /api/health HTTP/1.1\r\n\r\n", 400, "bad_request"},  // no Host
+             {"GET /api/health HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\n", 400,
+              "bad_request"},
+             {"POST /api/tasks/ HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+              400, "bad_request"},
+             {"GET /api/health?" + std::string(9000, 'a') + " HTTP/1.1\r\n" + host + "\r\n", 414,
+              "too_large"},
+             {"GET /api/health HTTP/1.0\r\n\r\n", 421, "misdirected_request"},
+         }) {
+      Response r = RawCall(c.bytes);
+      IT_ASSERT_STATUS(r, c.status);
+      IT_ASSERT_MSG(r, r.Header("Content-Type").rfind("application/json", 0) == 0);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), c.code, r.ErrorCode());
+      IT_ASSERT_MSG(r, !Str(Member(r.json, "error"), "message").empty());
+      IT_ASSERT_MSG(r, r.Header("X-Content-Type-Options") == "nosniff");
+    }
+    // The same long URI through libcurl, which sends Host only after the request line.
+    Response r = Call("GET", "/api/tasks/?q=" + std::string(9000, 'a'));
+    IT_ASSERT_STATUS(r, 414);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), std::string("too_large"), r.ErrorCode());
   }
 
   void testOpenApiServed() {

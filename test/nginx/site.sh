@@ -157,6 +157,24 @@ expect "an unknown Host over TLS gets 421" "$(status "$r")" "421" "$r"
 expect "... in the API's error shape" "$(body "$r" | jq -r .error.code 2>/dev/null)" "misdirected_request"
 r=$(fetch "http://127.0.0.1:$HTTP/")
 expect "a bare IP over HTTP gets 421" "$(status "$r")" "421" "$r"
+# Malformed HTTP that nginx finds before it knows the Host goes to the default server: it
+# too must answer in the API's error shape, never nginx's HTML page.
+raw() { # BYTES (printf %b) -> the answer, as fetch prints it
+  (exec 3<>"/dev/tcp/127.0.0.1/$HTTP" && printf '%b' "$1" >&3 && timeout 5 cat <&3) 2>&1 |
+    tr -d '\r' | sed '1,/^$/{s/^\([^:]*\):/\L\1:/}'
+}
+code() { body "$1" | jq -r .error.code 2>/dev/null; }
+r=$(raw 'GARBAGE\r\n\r\n')
+expect "a malformed request over HTTP gets a JSON 400" "$(status "$r"):$(code "$r")" "400:bad_request" "$r"
+r=$(raw 'GET / HTTP/1.1\r\n\r\n')
+expect "... and one without a Host" "$(status "$r"):$(code "$r")" "400:bad_request" "$r"
+long=$(printf 'a%.0s' $(seq 1 9000))
+r=$(fetch "$H/?q=$long")
+expect "a URI too long over HTTP gets a JSON 414" "$(status "$r"):$(code "$r")" "414:too_large" "$r"
+r=$(fetch --http1.1 "$S/api/tasks/?q=$long")  # HTTP/2 takes a longer path
+expect "... and over HTTPS (HTTP/1.1)" "$(status "$r"):$(code "$r")" "414:too_large" "$r"
+r=$(fetch "$H/.well-known/acme-challenge/none")
+expect "a missing ACME file is a JSON 404" "$(status "$r"):$(code "$r")" "404:not_found" "$r"
 r=$(fetch -X POST "$H/api/tasks/?limit=5")
 expect "plain HTTP moves to HTTPS, keeping the method (308)" "$(status "$r")" "308" "$r"
 expect "... to the same path" "$(header location "$r")" "https://$NAME/api/tasks/?limit=5"
