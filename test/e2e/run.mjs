@@ -36,6 +36,8 @@ const CHROMIUM = [
   "/usr/lib/chromium/chromium",
   "/usr/bin/chromium",
 ].find((path) => path && existsSync(path));
+// The browser's time zone: the tests read "today" and "tomorrow" in it.
+const ZONE = "Europe/Moscow";
 const DESKTOP = { width: 1280, height: 800 };
 const MOBILE = { width: 360, height: 740 };
 
@@ -70,7 +72,7 @@ async function newPage(viewport, options = {}) {
   const context = await browser.newContext({
     viewport,
     locale: "en-US",
-    timezoneId: "Europe/Moscow",
+    timezoneId: ZONE,
     colorScheme: options.colorScheme ?? "light",
     isMobile: viewport.width < 600,
     hasTouch: viewport.width < 600,
@@ -573,7 +575,7 @@ test("a Russian-speaking visitor gets the Russian UI", async () => {
   const context = await browser.newContext({
     viewport: DESKTOP,
     locale: "ru-RU",
-    timezoneId: "Europe/Moscow",
+    timezoneId: ZONE,
   });
   const page = await context.newPage();
   await page.goto(`${BASE}/signin`);
@@ -817,6 +819,25 @@ test("no Content-Security-Policy violations on any screen", async () => {
   expect(cspViolations.length === 0, cspViolations.slice(0, 5).join("\n"));
 });
 
+// Milliseconds from now to the next midnight in `zone`.
+function msToMidnight(zone) {
+  const now = new Date();
+  const part = (type) =>
+    Number(
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone,
+        hourCycle: "h23",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      })
+        .formatToParts(now)
+        .find((p) => p.type === type).value,
+    );
+  const secondsIntoDay = part("hour") * 3600 + part("minute") * 60 + part("second");
+  return (86400 - secondsIntoDay) * 1000 - now.getMilliseconds();
+}
+
 // ---------------------------------------------------------------- main
 let passed = 0;
 let failed = 0;
@@ -838,6 +859,17 @@ try {
   console.error(`cannot start Chromium (${CHROMIUM}): ${error.message}`);
   console.log(`TALLY 0 passed, ${tests.length} failed`);
   process.exit(1);
+}
+
+// A run that crossed midnight in ZONE would see "tomorrow's" tasks move into Today mid-run
+// (the suite takes about a minute): close to midnight, start just after it instead.
+const SUITE_MARGIN_MS = 5 * 60 * 1000;
+const wait = msToMidnight(ZONE);
+if (wait < SUITE_MARGIN_MS) {
+  console.log(
+    `e2e: waiting ${Math.ceil(wait / 1000) + 2} s for midnight in ${ZONE} to pass`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, wait + 2000));
 }
 
 console.log(`e2e against ${BASE} as ${account.username}`);
