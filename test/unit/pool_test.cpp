@@ -59,8 +59,11 @@ std::set<pid_t> LiveChildren(pid_t parent) {
     char* end = nullptr;
     long pid = std::strtol(e->d_name, &end, 10);
     if (pid <= 0 || *end != '\0') continue;
+    // getline, not istreambuf_iterator: a process that exits between open and read makes
+    // the read fail (ESRCH), which the iterator throws and getline turns into a failed read.
     std::ifstream in("/proc/" + std::string(e->d_name) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string stat;
+    if (!std::getline(in, stat)) continue;
     auto paren = stat.rfind(')');
     if (paren == std::string::npos) continue;
     char state = 0;
