@@ -241,8 +241,9 @@ head -c 1100000 /dev/zero | tr '\0' 'a' >"$tmp/big.json"
 for http in --http1.1 --http2; do
   r=$(fetch $http -X POST "${auth[@]}" -H "Content-Type: application/json" \
     --data-binary "@$tmp/big.json" "$S/api/tasks/")
-  expect "a body over 1 MB is refused by nginx in JSON (${http#--})" \
-    "$(status "$r"):$(body "$r" | jq -r .error.code 2>/dev/null)" "413:too_large" "$(head -c 600 <<<"$r")"
+  expect "a body over 1 MB is refused by nginx in JSON, naming the limit (${http#--})" \
+    "$(status "$r"):$(body "$r" | jq -r .error.code 2>/dev/null):$(body "$r" | grep -o '1048576 bytes')" \
+    "413:too_large:1048576 bytes" "$(head -c 600 <<<"$r")"
 done
 
 # --- testssl ------------------------------------------------------------------------------
